@@ -1,0 +1,228 @@
+"""Collection: a case file becomes a ``pytest.File``; each (part, concept, model) a ``pytest.Item``.
+
+Node ids read ``cases/hw12_q2.py::hw12.q2a::finite-forward-kl[claude-sonnet]``, so
+``-k hw12.q2a``, ``-k claude-sonnet``, ``--lf`` and ``-x`` work as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .case import CaseDefinitionError, Concept, Part, Question
+from .verdict import Verdict, shorten
+
+
+def load_case_module(path: Path) -> list[Question]:
+    """Import a case file and return the Questions it defines at module level.
+
+    Raises :class:`CaseDefinitionError` or the import's own exception.
+    """
+    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+    name = f"hwcheck_cases.{path.stem}_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return [value for value in vars(module).values() if isinstance(value, Question)]
+
+
+class CaseFile(pytest.File):
+    """A case file under ``cases/``: collects one node per part."""
+
+    def collect(self):
+        from .run import RUN_KEY
+
+        run = self.config.stash[RUN_KEY]
+        shown = self.path.relative_to(self.config.rootpath) if self.path.is_relative_to(self.config.rootpath) else self.path
+        try:
+            questions = load_case_module(self.path)
+        except CaseDefinitionError as exc:
+            raise self.CollectError(f"{shown}: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - any import failure is one clear collection error
+            frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename == str(self.path)), None)
+            where = f" (line {frame.lineno})" if frame else (f" (line {exc.lineno})" if getattr(exc, "lineno", None) else "")
+            raise self.CollectError(f"{shown}{where}: cannot load the case file: {type(exc).__name__}: {exc}") from None
+        if not questions:
+            raise self.CollectError(
+                f"{shown}: defines no Question; a case file builds at least one pytest_hwcheck.Question at "
+                "module level (name shared helper modules with a leading underscore)"
+            )
+        for question in questions:
+            earlier = run.claim_question(question.id, self.path)
+            if earlier is not None:
+                raise self.CollectError(f"{shown}: question {question.id!r} is already defined in {earlier}")
+        for question in questions:
+            for part in question.parts:
+                yield PartNode.from_parent(self, name=part.id, question=question, part=part)
+
+
+class PartNode(pytest.Collector):
+    """One question part: collects one item per (concept, model)."""
+
+    def __init__(self, *, question: Question, part: Part, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+        self.part = part
+        for mark in [*question.marks, *part.marks]:
+            self.add_marker(mark)
+
+    def collect(self):
+        from .run import RUN_KEY
+
+        run = self.config.stash[RUN_KEY]
+        if run.selftest:
+            from .selftest import SelfTestItem
+
+            yield from SelfTestItem.for_part(self, self.question, self.part)
+            return
+        for concept in self.part.concepts:
+            for model in run.models:
+                yield ConceptItem.from_parent(
+                    self, name=f"{concept.id}[{model}]", question=self.question, part=self.part,
+                    concept=concept, model=model,
+                )
+
+
+class ConceptNotStated(Exception):
+    """A concept's matcher failed on the model's answer."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.summary())
+        self.verdict = verdict
+
+
+class AnswerUnavailable(Exception):
+    """The model's answer could not be loaded (corrupt cassette, changed prompt, failed recording)."""
+
+
+class ConceptItem(pytest.Item):
+    """Checks one concept of one part against one model's recorded answer."""
+
+    def __init__(self, *, question: Question, part: Part, concept: Concept, model: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+        self.part = part
+        self.concept = concept
+        self.model = model
+        self.add_marker(pytest.mark.hwcheck)
+        for mark in concept.marks:
+            self.add_marker(mark)
+        self._answer: Any = None
+
+    # -- running ------------------------------------------------------------------------------
+    def _record(self, status: str, reason: str, verdict: Verdict | None = None, answer: Any = None) -> None:
+        self.user_properties.append(("hwcheck", {
+            "model": self.model,
+            "question": self.question.id,
+            "part": self.part.id,
+            "concept": self.concept.id,
+            "points": self.concept.points,
+            "score": verdict.score if verdict is not None else 0.0,
+            "status": status,
+            "matcher": repr(self.concept.matcher),
+            "reason": reason,
+            "evidence": verdict.evidence if verdict is not None else None,
+            "turn": getattr(answer, "turn", None),
+            "section": getattr(answer, "section", None),
+        }))
+
+    def load_answer(self) -> Any:
+        """The part's answer text for this model (cached on the item)."""
+        from .run import RUN_KEY
+
+        if self._answer is None:
+            self._answer = self.config.stash[RUN_KEY].part_answer(self.model, self.question, self.part)
+        return self._answer
+
+    def texts_to_embed(self) -> list[str]:
+        """Texts the concept's matcher will embed (for the run's single batched embedding pass)."""
+        try:
+            answer = self.load_answer()
+        except Exception:  # noqa: BLE001 - the test itself will report it
+            return []
+        return self.concept.matcher.texts_to_embed(answer.text) if answer is not None else []
+
+    def runtest(self) -> None:
+        from .cassettes import CassetteError, CassetteMissing
+        from .run import RUN_KEY
+
+        run = self.config.stash[RUN_KEY]
+        try:
+            answer = self.load_answer()
+        except CassetteMissing as exc:
+            self._record("skipped", str(exc))
+            pytest.skip(str(exc))
+        except CassetteError as exc:
+            self._record("error", str(exc))
+            raise AnswerUnavailable(str(exc)) from None
+        if answer is None:
+            reason = f"{self.model} did not answer {self.part.id} (no recorded turn answers it)"
+            self._record("skipped", reason)
+            pytest.skip(reason)
+        run.prefetch_embeddings(self.session.items)
+        try:
+            verdict = self.concept.matcher(answer.text)
+        except pytest.skip.Exception as exc:
+            self._record("skipped", str(exc.msg))
+            raise
+        verdict = verdict.with_answer(answer.text, answer.section)
+        if verdict.passed:
+            self._record("passed", verdict.summary(), verdict, answer)
+            return
+        self._record("failed", verdict.summary(), verdict, answer)
+        raise ConceptNotStated(verdict)
+
+    # -- reporting ----------------------------------------------------------------------------
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ConceptNotStated):
+            return self._explain(excinfo.value.verdict)
+        if isinstance(excinfo.value, AnswerUnavailable):
+            return f"{self.model} · {self.part.id}: {excinfo.value}"
+        return super().repr_failure(excinfo, style=style)
+
+    def _explain(self, verdict: Verdict) -> str:
+        answer = self._answer
+        where = f"turn {answer.turn}" if answer is not None else "answer"
+        if verdict.section:
+            where += f", section {verdict.section}"
+        elif answer is not None and answer.note:
+            where += f" ({answer.note})"
+        lines = [
+            f"{self.model} did not state concept {self.concept.id!r} of {self.part.id}",
+            f"  matcher:  {self.concept.matcher!r}",
+            f"  graded:   {where}",
+        ]
+        if verdict.expected is not None:
+            lines.append(f"  expected: {verdict.expected}")
+        if verdict.found is not None:
+            lines.append(f"  found:    {verdict.found}")
+        lines.append(f"  why:      {verdict.explanation}")
+        if verdict.evidence:
+            lines.append(f"  evidence: {shorten(verdict.evidence, 300)!r}")
+        lines.append("  answer (trimmed):")
+        lines.extend(f"    | {line}" for line in _trim(verdict.answer))
+        return "\n".join(lines)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.part.id}::{self.name}"
+
+
+def _trim(text: str, max_lines: int = 12, width: int = 110) -> list[str]:
+    lines = [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+    out = [shorten(line, width) for line in lines[:max_lines]]
+    if len(lines) > max_lines:
+        out.append(f"… ({len(lines) - max_lines} more lines)")
+    return out or ["(empty answer)"]
