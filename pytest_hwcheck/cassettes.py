@@ -314,7 +314,10 @@ def replay(path: Path, question: Question, model: str, provider: Provider | None
     plans = plans_of(data)
     _check_parts(path, question, plans)
     if provider is None:
-        provider = PROVIDER_CLASSES[data["metadata"]["hwcheck"]["provider"]](spec_of(data, model))
+        # Replay sends requests to the recorded base URL, so a cassette recorded against any
+        # endpoint (a proxy, a local test server) replays without configuration.
+        meta = data["metadata"]["hwcheck"]
+        provider = PROVIDER_CLASSES[meta["provider"]](spec_of(data, model), base_url=meta.get("base_url"))
     replies: list[Reply] = []
     my_vcr = _make_vcr("none", [])
     with network_blocked(), my_vcr.use_cassette(str(path), allow_playback_repeats=False):
@@ -448,6 +451,7 @@ def _meta(question: Question, provider: Provider, plans: list[TurnPlan], provena
         "model": provider.spec.alias,
         "provider": provider.name,
         "provider_model": provider.spec.model,
+        "base_url": provider.base_url,
         "question": question.id,
         "turns": [
             {"parts": list(plan.parts), **({"prompt": plan.prompt} if plan.prompt is not None else {}), **prov}

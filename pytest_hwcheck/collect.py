@@ -193,15 +193,22 @@ class ConceptItem(pytest.Item):
             return f"{self.model} · {self.part.id}: {excinfo.value}"
         return super().repr_failure(excinfo, style=style)
 
+    def reportinfo(self):
+        # Not a suffix of the node id, so pytest shows it as is instead of turning "." into "::".
+        return self.path, None, f"{self.part.id}::{self.concept.id} [{self.model}]"
+
     def _explain(self, verdict: Verdict) -> str:
         answer = self._answer
         where = f"turn {answer.turn}" if answer is not None else "answer"
         if verdict.section:
-            where += f", section {verdict.section}"
+            where += f", section {shorten(verdict.section, 80)!r}"
         elif answer is not None and answer.note:
             where += f" ({answer.note})"
+        headline = f"{self.model} did not state concept {self.concept.id!r} of {self.part.id}"
+        if self.concept.description:
+            headline += f": {self.concept.description}"
         lines = [
-            f"{self.model} did not state concept {self.concept.id!r} of {self.part.id}",
+            headline,
             f"  matcher:  {self.concept.matcher!r}",
             f"  graded:   {where}",
         ]
@@ -216,8 +223,6 @@ class ConceptItem(pytest.Item):
         lines.extend(f"    | {line}" for line in _trim(verdict.answer))
         return "\n".join(lines)
 
-    def reportinfo(self):
-        return self.path, None, f"{self.part.id}::{self.name}"
 
 
 def _trim(text: str, max_lines: int = 12, width: int = 110) -> list[str]:

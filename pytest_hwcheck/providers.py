@@ -64,8 +64,9 @@ class Provider:
     secret_headers: ClassVar[tuple[str, ...]] = ("authorization", "x-api-key", "x-goog-api-key", "api-key", "cookie")
     secret_query_params: ClassVar[tuple[str, ...]] = ("key", "api_key", "apikey")
 
-    def __init__(self, spec: ModelSpec) -> None:
+    def __init__(self, spec: ModelSpec, *, base_url: str | None = None) -> None:
         self.spec = spec
+        self._base_url = base_url
 
     # -- connection ---------------------------------------------------------------------
     @property
@@ -95,9 +96,9 @@ class Provider:
     @property
     def base_url(self) -> str:
         """Where requests go; an environment variable overrides the registry (e.g. a local test server)."""
-        # Precedence: $<base_url_env> > registry base_url > provider default.
+        # Precedence: explicit base_url (a cassette's, on replay) > $<base_url_env> > registry base_url > default.
         env = self.spec.base_url_env or self.default_base_url_env
-        return (os.environ.get(env) or self.spec.base_url or self.default_base_url).rstrip("/")
+        return (self._base_url or os.environ.get(env) or self.spec.base_url or self.default_base_url).rstrip("/")
 
     # -- wire format ----------------------------------------------------------------------
     def build_request(self, messages: list[Message]) -> HttpRequest:  # pragma: no cover - abstract

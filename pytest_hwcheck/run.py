@@ -192,14 +192,10 @@ class HwRun:
         if self._prefetched:
             return
         self._prefetched = True
-        from .collect import ConceptItem
-
         texts: list[str] = []
         for item in items:
-            if not isinstance(item, ConceptItem):
-                continue
-            for text in item.texts_to_embed():
-                texts.append(text)
+            if hasattr(item, "texts_to_embed"):
+                texts.extend(item.texts_to_embed())
         if texts:
             # Only now, when some concept needs embeddings, is the embedder made (and maybe a model loaded).
             from . import embeddings
@@ -236,6 +232,15 @@ class HwRun:
         report = build_report(self.results)
         self.config.hook.pytest_hwcheck_modify_report(config=self.config, report=report)
         write_report(self.report_path, report)
+
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Forget the run's embedder, so an in-process pytest run leaves no global state behind."""
+        import sys
+
+        embeddings = sys.modules.get("pytest_hwcheck.embeddings")
+        if embeddings is not None:
+            embeddings.reset_embedder()
 
 
 def _folder(config: pytest.Config, option: str | None, ini: str) -> Path:

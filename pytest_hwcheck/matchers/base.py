@@ -110,7 +110,7 @@ class FunctionMatcher(Matcher):
         return Verdict.fail(f"{label}() returned {result!r}")
 
     def __repr__(self) -> str:
-        return f"{getattr(self.func, '__qualname__', repr(self.func))}()"
+        return f"{getattr(self.func, '__name__', repr(self.func))}()"
 
 
 def as_matcher(check: Any) -> Matcher:

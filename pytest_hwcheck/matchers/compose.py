@@ -70,14 +70,23 @@ class _AnyOf(_Composite):
 class _Not(_Composite):
     name = "not_"
 
+    def __init__(self, matcher: Any, because: str | None = None) -> None:
+        super().__init__(matcher)
+        self.because = because
+
     def check(self, answer: str) -> Verdict:
         inner = self.matchers[0](answer)
         if inner.passed:
+            claim = f"wrong claim: {self.because}" if self.because else "the answer states what it must not"
             return Verdict.fail(
-                f"the answer states what it must not: {inner.explanation}",
-                evidence=inner.evidence, expected=f"not {self.matchers[0]!r}", found=inner.found,
+                f"{claim} ({inner.explanation})",
+                evidence=inner.evidence, expected=f"not {self.because or repr(self.matchers[0])}", found=inner.found,
             )
         return Verdict.ok(f"as required, not stated ({inner.explanation})")
+
+    def __repr__(self) -> str:
+        extra = f", because={self.because!r}" if self.because else ""
+        return f"not_({self.matchers[0]!r}{extra})"
 
 
 def all_of(*matchers: Any) -> Matcher:
@@ -90,8 +99,12 @@ def any_of(*matchers: Any) -> Matcher:
     return _AnyOf(*matchers)
 
 
-def not_(matcher: Any) -> Matcher:
-    """Pass when ``matcher`` fails: guards a wrong twin the answer must not state."""
+def not_(matcher: Any, *, because: str | None = None) -> Matcher:
+    """Pass when ``matcher`` fails: guards a wrong twin the answer must not state.
+
+    ``because`` names the wrong claim, and a failure message says it
+    ("wrong claim: both KL divergences between two Gaussians are finite").
+    """
     if isinstance(matcher, (list, tuple)):
         raise TypeError("not_() takes one matcher; combine several with any_of() first")
-    return _Not(matcher)
+    return _Not(matcher, because)

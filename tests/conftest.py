@@ -1,0 +1,171 @@
+"""Shared fixtures: a pytester wrapper for end-to-end runs and a fake provider API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+REGISTRY = """
+[tool.pytest.ini_options]
+addopts = "-p no:deepeval"
+
+[tool.hwcheck.models.claude-sonnet]
+provider = "anthropic"
+model = "claude-sonnet-4-5"
+
+[tool.hwcheck.models.gemini-pro]
+provider = "gemini"
+model = "gemini-3-pro-preview"
+
+[tool.hwcheck.models.grok]
+provider = "openai"
+model = "grok-4"
+base_url_env = "XAI_BASE_URL"
+api_key_env = "XAI_API_KEY"
+"""
+
+TWO_PART_CASE = '''
+from pytest_hwcheck import Question, Part, Concept
+
+def says(word):
+    def check(answer):
+        return word in answer
+    check.__name__ = f"says_{word}"
+    return check
+
+question = Question(
+    id="hw9.q1",
+    prompt="Question 1. (a) Name a colour. (b) Name a fruit.",
+    parts=[
+        Part(id="hw9.q1a", concepts=[Concept("colour", says("red"))]),
+        Part(id="hw9.q1b", concepts=[Concept("fruit", says("apple")), Concept("crunchy", says("crunchy"), points=2)]),
+    ],
+)
+'''
+
+
+class HwProject:
+    """A throwaway project with a registry, case files and cassettes, run with pytester."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        self.root = Path(pytester.path)
+        pytester.makefile(".toml", pyproject=REGISTRY)
+        (self.root / "cases").mkdir()
+
+    def case(self, name: str, source: str) -> Path:
+        path = self.root / "cases" / f"{name}.py"
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+        return path
+
+    def answer(self, model: str, question: str, text: str, *more: str, parts: str | None = None,
+               append: bool = False, provider: str | None = None) -> int:
+        from pytest_hwcheck.cli import main
+
+        response = self.root / f"answer-{len(list(self.root.glob('answer-*')))}.md"
+        response.write_text(text, encoding="utf-8")
+        args = ["import", "--model", model, "--question", question, "--response-file", str(response),
+                "--cassette-dir", str(self.root / "cassettes"), "--cases-dir", str(self.root / "cases"), *more]
+        if parts:
+            args += ["--parts", parts]
+        if append:
+            args.append("--append")
+        if provider:
+            args += ["--provider", provider]
+        return main(args)
+
+    def run(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest("-p", "no:deepeval", *args)
+
+    def run_subprocess(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest_subprocess("-p", "no:deepeval", *args)
+
+    def cassette(self, model: str, question: str) -> Path:
+        return self.root / "cassettes" / model / f"{question}.yaml"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> HwProject:
+    """A project folder (the cwd) with the model registry and an empty ``cases/``."""
+    for var in ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENAI_API_KEY", "XAI_API_KEY",
+                "ANTHROPIC_BASE_URL", "GEMINI_BASE_URL", "OPENAI_BASE_URL", "XAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(pytester.path)
+    return HwProject(pytester)
+
+
+class FakeApi:
+    """A local stand-in for the three provider APIs, answering every request with ``answer``.
+
+    It echoes the API key back in the response body and sets a cookie, so tests can
+    check that recording scrubs responses as well as requests.
+    """
+
+    def __init__(self) -> None:
+        self.answer = "(a) red. (b) a crunchy apple."
+        self.requests: list[dict[str, Any]] = []
+        self.fail_with: str | None = None  # "drop" closes the connection mid-response
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server naming
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                api.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body)})
+                if api.fail_with == "drop":
+                    self.send_response(200)
+                    self.send_header("content-length", "1000")
+                    self.end_headers()
+                    self.wfile.write(b'{"partial": ')
+                    self.wfile.flush()
+                    self.connection.close()
+                    return
+                key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or \
+                    (self.headers.get("authorization") or "").removeprefix("Bearer ")
+                note = f"request authorised with {key}"
+                if self.path.endswith("/v1/messages"):
+                    payload = {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
+                               "content": [{"type": "thinking", "thinking": "hmm", "signature": "s"},
+                                           {"type": "text", "text": api.answer}],
+                               "stop_reason": "end_turn", "usage": {"note": note}}
+                elif ":generateContent" in self.path:
+                    payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": api.answer}]}}],
+                               "usageMetadata": {"note": note}}
+                else:
+                    payload = {"id": "c1", "object": "chat.completion", "model": "m",
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": api.answer}}],
+                               "usage": {"note": note}}
+                data = json.dumps(payload).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("set-cookie", f"session={key}")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_api() -> Any:
+    """A fake provider API on 127.0.0.1 (tests never reach the internet)."""
+    api = FakeApi()
+    yield api
+    api.close()
