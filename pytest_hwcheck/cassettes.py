@@ -208,13 +208,13 @@ def _parse_body(body: Any) -> Any:
         return body
 
 
-def _make_vcr(record_mode: str, secrets: list[str], provider: Provider | None = None) -> Any:
+def _make_vcr(record_mode: str, secrets: list[str], match_on: tuple[str, ...] = ("method", "path", "json_body")) -> Any:
     import vcr
 
     secret_headers = list(Provider.secret_headers) + ["set-cookie"]
     my_vcr = vcr.VCR(
         record_mode=record_mode,
-        match_on=("method", "path", "json_body"),
+        match_on=match_on,
         decode_compressed_response=True,
         filter_headers=secret_headers,
         filter_query_parameters=list(Provider.secret_query_params),
@@ -398,7 +398,7 @@ def record(path: Path, question: Question, provider: Provider, plans: list[TurnP
     scratch = Path(workdir) / "raw.yaml"
     replies: list[Reply] = []
     try:
-        my_vcr = _make_vcr("all", secrets, provider)
+        my_vcr = _make_vcr("all", secrets)
         with my_vcr.use_cassette(str(scratch)):
             with httpx.Client(timeout=600) as client:
                 for index in range(len(plans)):
@@ -518,6 +518,62 @@ def import_turn(
     data = _scrub_everything(data, known_secrets(provider))
     write_atomically(path, dump_yaml(data))
     return data
+
+
+# --------------------------------------------------------------------------------------
+# LLM-judge calls, stored in the cassette of the answer they judge
+# --------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def judge_calls(path: Path, key: str, *, record: bool, api_key: bool) -> Iterator[str]:
+    """Context for one LLM-judge call on an answer from the cassette at ``path``.
+
+    Recorded judge traffic lives in that cassette under ``metadata.hwcheck.judge[key]``
+    (``key`` digests the judge model, rubric and answer). Yields ``"replay"`` when a
+    recording exists (replayed offline), ``"record"`` when ``record`` and ``api_key``
+    allow a live call (its traffic is scrubbed and added to the cassette atomically,
+    only if the call succeeds), and ``"offline"`` otherwise: no live call in replay.
+    """
+    path = Path(path)
+    data = read_cassette(path) if path.exists() else None
+    recorded = ((data or {}).get("metadata", {}).get("hwcheck", {}).get("judge") or {}).get(key)
+    if recorded:
+        from vcr.serialize import deserialize
+
+        class _Recorded:
+            @staticmethod
+            def load_cassette(cassette_path: str, serializer: Any) -> Any:
+                return deserialize(dump_yaml({"interactions": recorded, "version": 1}), serializer)
+
+            @staticmethod
+            def save_cassette(cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
+                raise AssertionError("a replayed judge recording is never written")
+
+        # The judge's endpoint may differ between recording and replay (a proxy, a local
+        # server): its request body, which holds the rubric and the answer, is what must match.
+        my_vcr = _make_vcr("none", [], match_on=("method", "json_body"))
+        my_vcr.register_persister(_Recorded)
+        with network_blocked(), my_vcr.use_cassette(f"judge-{key}", allow_playback_repeats=True):
+            yield "replay"
+        return
+    if not (record and api_key and data is not None):
+        yield "offline"
+        return
+    secrets = known_secrets()
+    workdir = tempfile.mkdtemp(prefix=f".{path.stem}.judge.", dir=path.parent)
+    scratch = Path(workdir) / "judge.yaml"
+    try:
+        with _make_vcr("all", secrets).use_cassette(str(scratch)):
+            yield "record"
+        raw = yaml.safe_load(scratch.read_text(encoding="utf-8"))
+        current = read_cassette(path)
+        judge = current["metadata"]["hwcheck"].setdefault("judge", {})
+        judge[key] = [_readable_interaction(i) for i in raw["interactions"]]
+        write_atomically(path, dump_yaml(_scrub_everything(current, secrets)))
+    finally:
+        with contextlib.suppress(OSError):
+            for child in Path(workdir).iterdir():
+                child.unlink()
+            os.rmdir(workdir)
 
 
 def _now() -> str:

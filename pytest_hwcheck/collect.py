@@ -31,11 +31,20 @@ def load_case_module(path: Path) -> list[Question]:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    # A case file may import helper modules kept beside it (named with a leading underscore,
+    # so they are not collected themselves): its folder is importable while it loads.
+    folder = str(path.parent.resolve())
+    added = folder not in sys.path
+    if added:
+        sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
     except BaseException:
         sys.modules.pop(name, None)
         raise
+    finally:
+        if added:
+            sys.path.remove(folder)
     return [value for value in vars(module).values() if isinstance(value, Question)]
 
 
@@ -174,7 +183,8 @@ class ConceptItem(pytest.Item):
             pytest.skip(reason)
         run.prefetch_embeddings(self.session.items)
         try:
-            verdict = self.concept.matcher(answer.text)
+            with run.judging(self.model, self.question):
+                verdict = self.concept.matcher(answer.text)
         except pytest.skip.Exception as exc:
             self._record("skipped", str(exc.msg))
             raise
@@ -201,7 +211,7 @@ class ConceptItem(pytest.Item):
         answer = self._answer
         where = f"turn {answer.turn}" if answer is not None else "answer"
         if verdict.section:
-            where += f", section {shorten(verdict.section, 80)!r}"
+            where += f', section "{shorten(verdict.section, 80)}"'
         elif answer is not None and answer.note:
             where += f" ({answer.note})"
         headline = f"{self.model} did not state concept {self.concept.id!r} of {self.part.id}"

@@ -91,7 +91,10 @@ def answer_for_part(question: Question, plans: list[TurnPlan], replies: list[Rep
             return PartAnswer(part_id, text, index + 1, None)
         from .sections import find_section
 
-        section = find_section(text, part.label)
+        # The turn's other labels let a reply that numbers its sections ("Part 1:", "Part 2:")
+        # instead of lettering them be cut by position.
+        turn_labels = [question.part(pid).label for pid in plans[index].parts]
+        section = find_section(text, part.label, labels=[label for label in turn_labels if label])
         if section is not None:
             return PartAnswer(part_id, section.text, index + 1, section.heading or f"({part.label})")
         return PartAnswer(

@@ -310,7 +310,8 @@ class _LLMJudge(Matcher):
         return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
     def skip_reason(self) -> str:
-        return f"LLM-judge concept needs {self.api_key_env} to record, or a recorded verdict in the cassette"
+        return (f"LLM-judge concept needs {self.api_key_env} to record (pytest --hw-record=new), "
+                "or a recorded verdict in the cassette")
 
     def build_metric(self, api_key: str, base_url: str | None) -> Any:
         """The deepeval GEval metric for this concept, talking to ``base_url`` with ``api_key``."""
@@ -340,8 +341,11 @@ class _LLMJudge(Matcher):
         base_url = os.environ.get(self.base_url_env) or None
         call = JudgeCall(self, answer, self.judge_model, base_url, api_key is not None, self.key(answer))
         skip_detail = None
-        with _judge_cassette(call) as replaying:
-            if api_key is None and not replaying:
+        with _judge_cassette(call) as mode:
+            # The hook yields True/"replay" (a recording will answer), "offline" (no recording and
+            # no live call allowed, e.g. a replay-only run) or False/"record" (call the API if a key is set).
+            replaying = mode is True or mode == "replay"
+            if (api_key is None or mode == "offline") and not replaying:
                 skip_detail = ""
             else:
                 metric = self.build_metric(api_key or REPLAY_API_KEY, base_url)

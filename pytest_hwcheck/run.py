@@ -187,6 +187,36 @@ class HwRun:
         conv = self.conversation(model, question)
         return answer_for_part(question, conv.plans, conv.replies, part.id)
 
+    def judging(self, model: str, question: Any) -> Any:
+        """Route LLM-judge calls made while grading (model, question) through its cassette.
+
+        Only when a case uses ``llm_judge`` (its module is then imported); otherwise a no-op.
+        """
+        import contextlib
+        import sys
+
+        interop = sys.modules.get("pytest_hwcheck.deepeval_interop")
+        if interop is None:
+            return contextlib.nullcontext()
+        from . import cassettes
+
+        path = cassettes.cassette_path(self.cassettes_dir, model, question.id)
+        record = self.record_mode != "none"
+
+        def hook(call: Any) -> Any:
+            return cassettes.judge_calls(path, call.key, record=record, api_key=call.has_api_key)
+
+        @contextlib.contextmanager
+        def scope() -> Any:
+            previous = interop.get_judge_cassette()
+            interop.set_judge_cassette(hook)
+            try:
+                yield
+            finally:
+                interop.set_judge_cassette(previous)
+
+        return scope()
+
     def prefetch_embeddings(self, items: list[Any]) -> None:
         """Embed, in one batch, every text the run's similarity matchers will need (once per run)."""
         if self._prefetched:

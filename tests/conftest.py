@@ -143,8 +143,9 @@ class FakeApi:
                                "usageMetadata": {"note": note}}
                 else:
                     payload = {"id": "c1", "object": "chat.completion", "model": "m",
-                               "choices": [{"index": 0, "message": {"role": "assistant", "content": api.answer}}],
-                               "usage": {"note": note}}
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": api.answer},
+                                            "finish_reason": "stop"}],
+                               "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2, "note": note}}
                 data = json.dumps(payload).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

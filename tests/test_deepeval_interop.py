@@ -33,7 +33,7 @@ from pytest_hwcheck.matchers.base import FunctionMatcher, as_matcher
 from pytest_hwcheck.matchers.compose import all_of
 from pytest_hwcheck.verdict import Verdict
 
-SKIP_REASON = "LLM-judge concept needs OPENAI_API_KEY to record, or a recorded verdict in the cassette"
+SKIP_REASON = "LLM-judge concept needs OPENAI_API_KEY to record (pytest --hw-record=new), or a recorded verdict in the cassette"
 
 
 @pytest.fixture(autouse=True)

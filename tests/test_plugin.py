@@ -362,3 +362,40 @@ def test_case_and_cassette_folders_come_from_options_or_ini(project):
     project.run("--hw-model=grok", "--hw-cases=mycases", "--hw-cassettes=tapes").assert_outcomes(passed=3)
     project.pytester.makefile(".ini", pytest="[pytest]\naddopts = -p no:deepeval\nhw_cases = mycases\nhw_cassettes = tapes\n")
     project.run("--hw-model=grok").assert_outcomes(passed=3)
+
+
+JUDGE_CASE = '''
+from pytest_hwcheck import Question, Part, Concept
+from pytest_hwcheck.deepeval_interop import llm_judge
+
+question = Question(id="hw9.q6", prompt="Which KL is mass-covering?", parts=[
+    Part(id="hw9.q6", concepts=[Concept("judged", llm_judge("Forward KL D_KL(P||Q) is mass-covering."))]),
+])
+'''
+
+
+def test_an_llm_judge_concept_is_recorded_into_the_answers_cassette_and_replayed_offline(
+    project, fake_api, monkeypatch
+):
+    project.case("q6", JUDGE_CASE)
+    project.answer("claude-sonnet", "hw9.q6", "Forward KL is mass-covering: Q spreads over both modes.")
+    fake_api.answer = json.dumps({"reason": "states it", "score": 9})
+    # Replay only, no recording in the cassette: skipped with the reason, and no call is made.
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-judge-SECRET-123456")
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_api.url)
+    result = project.run("--hw-model=claude-sonnet", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*LLM-judge concept needs OPENAI_API_KEY to record*"])
+    assert fake_api.requests == []
+    # Recording: the judge's HTTP call goes into the same cassette, scrubbed.
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-unused-123456")
+    project.run("--hw-model=claude-sonnet", "--hw-record=new").assert_outcomes(passed=1)
+    assert len(fake_api.requests) == 1
+    text = project.cassette("claude-sonnet", "hw9.q6").read_text()
+    assert "sk-judge-SECRET-123456" not in text
+    assert len(yaml.safe_load(text)["metadata"]["hwcheck"]["judge"]) == 1
+    # Replay: no key, server gone, the recorded verdict grades the answer offline.
+    for var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(var)
+    fake_api.close()
+    project.run("--hw-model=claude-sonnet").assert_outcomes(passed=1)
