@@ -1,0 +1,69 @@
+"""Properties of association() and mapping(): any answer gets a verdict in bounded time, a
+plainly stated binding is found whatever surrounds it, and a swapped one never passes."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from pytest_hwcheck.matchers.associations import association, mapping
+from pytest_hwcheck.verdict import Verdict
+
+LIMIT_S = 10.0
+SLOW = settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow,
+                                                                      HealthCheck.data_too_large])
+HUGE = settings(deadline=None, max_examples=3, suppress_health_check=list(HealthCheck))
+
+PLOTS = mapping({"Plot A": "forward KL", "Plot B": "reverse KL"})
+MATCHERS = [
+    association("Plot A", "forward KL", conflicts=["reverse KL"]),
+    association("decoder", "task loss", conflicts=["latent regularizer"], within="block"),
+    mapping({"(a)": "β = 10^-3", "(b)": "β = 10^-6", "(c)": "β = 10^0"}, within="item"),
+    PLOTS,
+]
+PIECES = ["Plot A", "Plot B", "forward KL", "reverse KL", "(a)", "(b)", "β = 10^{-6}", "10⁻³", "decoder", "encoder",
+          "task loss", "latent regularizer", "not ", "☐ ", "☒ ", ": ", ", ", "; ", ". ", "\n", "\n- ", "| ", "**",
+          "$", "\\|", "(", ")"]
+text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
+PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="()"), max_size=300).filter(
+    lambda t: "plot" not in t.lower() and "kl" not in t.lower())
+
+
+def _grade(text: str) -> None:
+    for matcher in MATCHERS:
+        start = time.monotonic()
+        verdict = matcher(text)
+        assert isinstance(verdict, Verdict)
+        assert "could not grade" not in verdict.explanation, verdict.explanation
+        assert verdict.expected or "gave up" in verdict.explanation  # a timeout is a verdict too
+        assert time.monotonic() - start < LIMIT_S
+
+
+@SLOW
+@given(text_strategy)
+@example("a" * 100_000 + "!")
+@example("\\frac{" * 500 + "1" + "}{2}" * 500)
+@example("Plot A " * 20_000)
+def test_associations_return_a_verdict_for_any_text(text):
+    _grade(text)
+
+
+@SLOW
+@given(PROSE, PROSE)
+def test_a_plain_binding_is_found_and_a_swapped_one_never_passes(before, after):
+    right = f"{before}\n\nPlot A is forward KL, and Plot B is reverse KL.\n\n{after}"
+    swapped = f"{before}\n\nPlot A is reverse KL, and Plot B is forward KL.\n\n{after}"
+    assert PLOTS(right).passed, PLOTS(right).summary()
+    assert not PLOTS(swapped).passed
+
+
+@HUGE
+@given(st.sampled_from([
+    "Plot A is forward KL. " * 45_000,
+    "- (a) β = 10^{-6} β = 10^{-3}\n" * 30_000,
+    "The decoder does not get the latent regularizer; " * 20_000,
+]))
+def test_associations_on_a_one_megabyte_answer_finish_in_their_time_budget(text):
+    _grade(text)

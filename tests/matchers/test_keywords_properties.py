@@ -1,0 +1,66 @@
+"""Properties of keywords(): any answer gets a verdict in bounded time and a stated phrase is
+found whatever surrounds it."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from pytest_hwcheck.matchers.keywords import keywords
+from pytest_hwcheck.verdict import Verdict
+
+LIMIT_S = 10.0
+SLOW = settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow,
+                                                                      HealthCheck.data_too_large])
+HUGE = settings(deadline=None, max_examples=3, suppress_health_check=list(HealthCheck))
+
+MATCHERS = [
+    keywords(all_of=["forward KL", "mass-covering"], none_of=["mode-seeking"]),
+    keywords(any_of=[("β = 10^-6", "beta = 1e-6")]),
+    keywords(all_of=["std = d_model^-0.5"]),
+    keywords(all_of=[r"a.*b"], regex=True),  # a user regex that is quadratic: run unit by unit, units capped
+]
+PIECES = ["forward KL", "mass-covering", "mode-seeking", "not ", "β = 10^{-6}", "10⁻⁶", "std", "=", "d_model",
+          "**", "$", "\\|", "(a)", ". ", "\n", "- ", "| ", "a", "aaaa", "!", "☐ ", "☒ ", "\\frac{", "}", "{"]
+text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
+
+
+def _grade(text: str) -> None:
+    for matcher in MATCHERS:
+        start = time.monotonic()
+        verdict = matcher(text)
+        assert isinstance(verdict, Verdict)
+        assert "could not grade" not in verdict.explanation, verdict.explanation
+        assert verdict.expected or "gave up" in verdict.explanation  # a timeout is a verdict too
+        assert time.monotonic() - start < LIMIT_S
+
+
+@SLOW
+@given(text_strategy)
+@example("a" * 100_000 + "!")
+@example("\\frac{" * 500 + "1" + "}{2}" * 500)
+@example("a" * 30 + "c")
+def test_keywords_returns_a_verdict_for_any_text(text):
+    _grade(text)
+
+
+@SLOW
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300),
+       st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_a_plainly_stated_phrase_is_found_between_any_sentences(before, after):
+    answer = f"{before}\n\nPlot A is forward KL, which is mass-covering.\n\n{after}"
+    verdict = keywords(all_of=["forward KL", "mass-covering"])(answer)
+    assert verdict.passed, verdict.summary()
+
+
+@HUGE
+@given(st.sampled_from([
+    ("Forward KL is mass-covering. " * 40_000),
+    ("not " * 250_000),
+    ("a" * 1_000_000),
+    ("β = 10^{-6} " * 80_000),
+]))
+def test_keywords_on_a_one_megabyte_answer_finishes_in_its_time_budget(text):
+    _grade(text)
