@@ -32,9 +32,11 @@ ii. In simple terms, what algorithm does this zero-layer model implement? What i
 
 
 # ------------------------------------------------------------------------------------------------
-# Vocabulary. Matrix products are read by expression() (order and transposes matter); ``stated``
-# patterns (see _hw11_support) are regexes over the normalized answer: lower case, W_{QK} and
-# W_QK both "w_qk", X^\top / Xᵀ "x^t", \le "≤", \sum "∑".
+# Vocabulary. Matrix products are read by expression() (any notation; order and transposes matter).
+# ``stated`` patterns (see _hw11_support) are regexes over the normalized answer: lower case,
+# W_{QK} and W_QK both "w_qk", X^\top and Xᵀ "x^t", \le "≤", \sum "∑". They also spell out the
+# key's products, for what expression() does not read: LaTeX outside $…$ (W_{QK} = W_Q^\top W_K),
+# a word before the left-hand side ("The logits L = …"), a parenthetical right after ("(a …)").
 # ------------------------------------------------------------------------------------------------
 def _other_products(right: str, *factors: str) -> list[str]:
     """Every product of ``factors``, in any order and with any of them transposed, except ``right``."""
@@ -45,12 +47,38 @@ def _other_products(right: str, *factors: str) -> list[str]:
 
 
 def _product(target: str, **settings):
+    """A matrix product: order matters even where no factor is transposed."""
     return expression(target, noncommutative=True, **settings)
 
 
+_TIMES = r"\s*[*@]?\s*"
+_END = r"(?![\w^]|\.\w|\s*\)+\s*\^)"  # not followed by more of a name, nor by a transpose of a bracket
+
+
+def _spelled(*factors: str) -> str:
+    """The product of normalized factors ("w_q^t", "w_k"), each maybe bracketed."""
+    return _TIMES.join(rf"\(?\s*{re.escape(f)}\s*\)?" for f in factors) + _END
+
+
+def _spelled_other(right: tuple[str, ...], names: tuple[str, ...]) -> str:
+    """Another product of as many of ``names`` (each maybe transposed) as ``right`` has factors."""
+    factor = rf"\(?\s*(?:{'|'.join(map(re.escape, names))})(?:\^t)?\s*\)?"
+    return rf"(?!{_spelled(*right)})" + _TIMES.join([factor] * len(right)) + _END
+
+
+def _assigned(lhs: str, product: str) -> str:
+    """``lhs = product``, maybe through a step between ("l = w_u x_final = w_u w_e t")."""
+    return rf"(?<![\w]){lhs}\s*(?::=|=)\s*(?:[^=\n]{{0,40}}=\s*)?{product}"
+
+
 _LOGITS = ("L", "logits")
+_L = r"(?:l|logits)(?:\s*\(\s*t\s*\))?"
 _WRONG_LOGITS = _other_products("W_U*W_E*T", "W_U", "W_E", "T")
 _WRONG_WQK = _other_products("W_Q^T*W_K", "W_Q", "W_K")
+_OTHER_WQK = _spelled_other(("w_q^t", "w_k"), ("w_q", "w_k"))
+_OTHER_LOGITS = _spelled_other(("w_u", "w_e", "t"), ("w_u", "w_e", "t"))
+_WE_WU_T = (r"(?<![\w])\(?\s*w_e(?:\^t)?\s*\)?" + _TIMES + r"\(?\s*w_u(?:\^t)?\s*\)?" + _TIMES + r"\(?\s*t"
+            + _END)  # W_E W_U T anywhere, either factor maybe transposed
 
 # A column of blocks W_O^1 \\ W_O^2 in LaTeX. The shared normalizer turns the row break "\\" into a
 # space (a column would read as a row), so this one reads the answer as written.
@@ -76,6 +104,8 @@ _EFFICIENT = regex(r"(?<!less )(?<![\w])efficien\w*|(?<![\w])(?:fast\w*|speed\w*
                    label="efficient (one big matrix multiplication)")
 _SLOW = regex(r"inefficien\w*|(?<![\w])slow\w*|less\s+efficient|many\s+small|separate\s+small|overhead|loops?\s+over"
               r"|costl\w*|expensive", label="slow / inefficient")
+# Interpretability claimed (not "obscures interpretability", "harder to analyse"); the guard against swapped
+# advantages leaves out "circuit", which disadvantages name too ("harder to analyze the circuit of a head").
 _OPEN = (r"(?<!less )(?<!obscures )(?<!obscure )(?<!hides )(?<!harder to )(?<!hard to )(?<!difficult to )(?<![\w])"
          r"(?:interpret\w*|understand\w*|analy[sz]\w*|modular\w*|transparen\w*|insight\w*|attribut\w*|intuitive)"
          r"|per-head\s+(?:contribution|analysis|role)")
@@ -106,13 +136,16 @@ question = Question(
                 "information moves between positions."
             ),
             concepts=[
-                Concept("logits-WU-WE-T", _product("W_U*W_E*T", bound_to=_LOGITS), points=2,
-                        description="The logits are L = W_U W_E T."),
+                Concept("logits-WU-WE-T",
+                        any_of(_product("W_U*W_E*T", bound_to=_LOGITS),
+                               stated("L = W_U W_E T", _assigned(_L, _spelled("w_u", "w_e", "t")))),
+                        points=2, description="The logits are L = W_U W_E T."),
                 Concept(
                     "not-WE-WU-T",
                     not_(
                         any_of(*(_product(p, bound_to=_LOGITS) for p in _WRONG_LOGITS),
-                               *(_product(p) for p in ("W_E*W_U*T", "W_E^T*W_U*T", "W_E*W_U^T*T", "W_E^T*W_U^T*T"))),
+                               *(_product(p) for p in ("W_E*W_U*T", "W_E^T*W_U*T", "W_E*W_U^T*T", "W_E^T*W_U^T*T")),
+                               stated("L = another product of W_U, W_E, T", _assigned(_L, _OTHER_LOGITS), _WE_WU_T)),
                         because="L = W_E W_U T (or another order/transposes of W_U, W_E, T): the unembedding must act "
                                 "after the embedding, L = W_U W_E T",
                     ),
@@ -134,28 +167,31 @@ question = Question(
                     "depends-only-on-token-t",
                     any_of(
                         stated(
-                        "the prediction at position t depends only on the token at position t",
-                        r"(?<![\w])(?:only|solely|purely|exclusively|just)\s+(?:depends\s+)?(?:on\s+)?(?:the\s+)?(?:(?:current"
-                        r"|present|input|single|same|one)\s+)?(?:input\s+)?token\s+(?:at|in)\s+(?:position\s+)?(?:t(?![\w])"
-                        r"|that\s+position|the\s+same\s+position)",
-                        r"(?<![\w])(?:depends?|based|conditioned|relies|rely)\s+(?:only|solely|purely|exclusively|just|entirely)"
-                        r"\s+(?:up)?on\s+(?:the\s+)?(?:current|present|input|single|same|token|one|t_t|t_\(?:?,?\s*t|x_t"
-                        r"|t(?![\w]))",
-                        r"(?<![\w])(?:only|solely|purely|exclusively)\s+(?:on\s+)?(?:the\s+)?(?:current|present)\s+(?:input\s+)?"
-                        r"token",
-                        r"(?<![\w])(?:depends?|based)\s+on\s+(?:nothing\s+but|no\s+more\s+than|nothing\s+other\s+than)\s+"
-                        r"(?:the\s+)?(?:current\s+|input\s+)?token",
-                        r"(?<![\w])only\s+(?:the\s+)?(?:current|input)\s+token\s+(?:at\s+(?:position\s+)?t\s+)?(?:matters"
-                        r"|is\s+used|affects|influences)",
-                        r"(?<![\w])l_t\s*=\s*w_u\s*\*?\s*w_e\s*\*?\s*t_t(?![\w])",
+                            "the prediction at position t depends only on the token at position t",
+                            r"(?<![\w])(?:only|solely|purely|exclusively|just)\s+(?:depends\s+)?(?:on\s+)?(?:the\s+)?"
+                            r"(?:(?:current|present|input|single|same|one)\s+)?(?:input\s+)?token\s+(?:at|in)\s+(?:position\s+)?"
+                            r"(?:t(?![\w])|that\s+position|the\s+same\s+position)",
+                            r"(?<![\w])(?:depends?|based|conditioned|relies|rely)\s+(?:only|solely|purely|exclusively|just"
+                            r"|entirely)\s+(?:up)?on\s+(?:the\s+)?(?:current|present|input|single|same|token|one|t_t"
+                            r"|t_\(?:?,?\s*t|x_t|t(?![\w]))",
+                            r"(?<![\w])(?:only|solely|purely|exclusively)\s+(?:on\s+)?(?:the\s+)?(?:current|present)\s+"
+                            r"(?:input\s+)?token",
+                            r"(?<![\w])(?:depends?|based)\s+on\s+(?:nothing\s+but|no\s+more\s+than|nothing\s+other\s+than)"
+                            r"\s+(?:the\s+)?(?:current\s+|input\s+)?token",
+                            r"(?<![\w])only\s+(?:the\s+)?(?:current|input)\s+token\s+(?:at\s+(?:position\s+)?t\s+)?(?:matters"
+                            r"|is\s+used|affects|influences)",
+                            r"(?<![\w])l_t\s*=\s*w_u\s*\*?\s*w_e\s*\*?\s*t_t(?![\w])",
                         ),
-                        # keywords() would read "Because nothing mixes positions, the prediction ... depends only on
-                        # ..." as negated (its cue reaches past the comma): the same claim, with no negation word
-                        # between its subject and its verb.
-                        stated("the prediction at position t depends only on the token at position t",
-                               r"(?<![\w])(?:prediction|output|logits?)(?:(?!(?<![\w])(?:not|never|no)(?![\w])|n't)[^,.;:\n]){0,50}?"
-                               r"(?<![\w])depends?\s+(?:only|solely|purely|exclusively|just|entirely)\s+on\s+(?:the\s+)?"
-                               r"(?:(?:current|input|same)\s+)?token\s+at\s+(?:position\s+)?t(?![\w])", negatable=False),
+                        # keywords() reads "Because nothing mixes positions, the prediction ... depends only on ..."
+                        # as negated (the cue reaches past the comma): the same claim, with no negation word
+                        # between its subject and its verb, counts as stated.
+                        stated(
+                            "the prediction at position t depends only on the token at position t",
+                            r"(?<![\w])(?:prediction|output|logits?)(?:(?!(?<![\w])(?:not|never|no)(?![\w])|n't)[^,.;:\n])"
+                            r"{0,50}?(?<![\w])depends?\s+(?:only|solely|purely|exclusively|just|entirely)\s+on\s+(?:the\s+)?"
+                            r"(?:(?:current|input|same)\s+)?token\s+at\s+(?:position\s+)?t(?![\w])",
+                            negatable=False,
+                        ),
                     ),
                     points=2,
                     description="The prediction at position t depends only on the token at position t.",
@@ -198,6 +234,10 @@ question = Question(
                 "- Algorithm: bigram statistics (next token given the current one)\n"
                 "- Dependence: only the input token at position t; a zero-layer model has no attention, so it cannot "
                 "look at the context.",
+                # plain text, a word before the left-hand side
+                "The logits L = W_U W_E T (one column of scores per position). The zero-layer model is therefore a "
+                "bigram model: the prediction at position t depends only on the token at position t, since no layer "
+                "moves information between positions.",
             ],
             bad_examples=[
                 # the key's wrong twin: W_E W_U T
@@ -213,6 +253,8 @@ question = Question(
                 # transposed factors
                 "The logits are L = W_U^T W_E^T T, a bigram model whose prediction at position t depends only on the "
                 "token at position t.",
+                # the wrong twin again, with a word before the left-hand side
+                "The logits L = W_E W_U T: a bigram table, so each prediction depends only on the token at that position.",
             ],
         ),
         # ---------------------------------------------------------------------------------- (b)
@@ -233,7 +275,7 @@ question = Question(
                     any_of(
                         all_of(stated("W_O^H = [W_O^1 W_O^2 … W_O^H] (row of blocks)",
                                       r"(?<![\w])w_o\^\(?1\)?\s*(?:&|,|\|)?\s*w_o\^\(?2(?![\w])", negatable=False),
-                               not_(latex_column_of_blocks)),
+                               not_(latex_column_of_blocks, because="the W_O^h written as a column")),
                         keywords(any_of=[("horizontally", "horizontal concatenation", "concatenated horizontally",
                                           "side by side", "hstack", "column-wise", "next to each other")]),
                         stated("the W_O^h are concatenated along the column axis",
@@ -333,14 +375,16 @@ question = Question(
                 "S_ij = X_i^T W_QK X_j with the virtual matrix W_QK = W_Q^T W_K."
             ),
             concepts=[
-                Concept("bilinear-form", _product("X_i^T*W_QK*X_j"),
+                Concept("bilinear-form",
+                        any_of(_product("X_i^T*W_QK*X_j"),
+                               stated("S_ij = X_iᵀ W_QK X_j", r"(?<![\w])" + _spelled("x_i^t", "w_qk", "x_j"))),
                         description="The score is the bilinear form S_ij = X_iᵀ W_QK X_j."),
                 Concept(
                     "WQK-is-WQT-WK",
                     any_of(
                         _product("W_Q^T*W_K", bound_to="W_QK"),
-                        stated("W_QK = W_Qᵀ W_K", r"(?<![\w])w_qk\s*(?::=|=)\s*w_q\^t\s*\*?\s*w_k(?![\w^.])",
-                               r"(?<![\w])w_q\^t\s*\*?\s*w_k\s*(?::=|=)\s*w_qk(?![\w])", negatable=False),
+                        stated("W_QK = W_Qᵀ W_K", _assigned("w_qk", _spelled("w_q^t", "w_k")),
+                               r"(?<![\w])" + _spelled("w_q^t", "w_k") + r"\s*(?::=|=)\s*w_qk(?![\w])"),
                     ),
                     points=2,
                     description="The virtual matrix is W_QK = W_Qᵀ W_K.",
@@ -349,7 +393,9 @@ question = Question(
                     "not-WQ-WKT",
                     not_(
                         any_of(*(_product(p, bound_to="W_QK") for p in _WRONG_WQK),
-                               *(_product(f"X_i^T*{p}*X_j") for p in _WRONG_WQK)),
+                               *(_product(f"X_i^T*{p}*X_j") for p in _WRONG_WQK),
+                               stated("W_QK = another product of W_Q, W_K", _assigned("w_qk", _OTHER_WQK),
+                                      r"(?<![\w])x_i\^t" + _TIMES + _OTHER_WQK + _TIMES + r"\(?\s*x_j" + _END)),
                         because="W_QK = W_Q W_Kᵀ (or another order/transposes): it must be W_QK = W_Qᵀ W_K",
                     ),
                     description="Does not give W_Q W_Kᵀ (wrong order and transposes).",
@@ -363,6 +409,10 @@ question = Question(
                 "S_ij = X_iᵀ W_QK X_j, where W_QK = W_Qᵀ W_K (a d_model × d_model matrix of rank ≤ d_head).",
                 "```python\nW_QK = W_Q.T @ W_K\nS = X.T @ W_QK @ X   # S[i, j] = X[:, i].T @ W_QK @ X[:, j]\n```\n"
                 "i.e. $S_{i,j} = X_i^{T} W_{QK} X_j$ with the single virtual matrix $W_{QK} = W_Q^{T} W_K$.",
+                # LaTeX without $ delimiters, and a parenthetical right after the definition
+                "Expanding the projections, S_{ij} = (W_Q X_i)^\\top (W_K X_j) = X_i^\\top W_Q^\\top W_K X_j, i.e. "
+                "S_{ij} = X_i^\\top W_{QK} X_j with W_{QK} = W_Q^\\top W_K (a d_{model} \\times d_{model} matrix of rank at "
+                "most d_{head}).",
             ],
             bad_examples=[
                 # the key's wrong twin
@@ -374,6 +424,8 @@ question = Question(
                 # no definition at all, only the form with separate matrices
                 "S_ij = (W_Q X_i)^T (W_K X_j): the score compares the query and key projections; the virtual matrix "
                 "combines the two projections.",
+                # the wrong twin in LaTeX without $ delimiters
+                "S_{ij} = X_i^\\top W_{QK} X_j with W_{QK} = W_Q W_K^\\top (a d_{model} \\times d_{model} matrix).",
             ],
         ),
         # ---------------------------------------------------------------------------------- (e)
@@ -388,7 +440,8 @@ question = Question(
             concepts=[
                 Concept("WOV-is-WO-WV",
                         any_of(_product("W_O*W_V", bound_to="W_OV"),
-                               stated("W_O W_V = W_OV", r"(?<![\w])w_o\s*\*?\s*w_v\s*(?::=|=)\s*w_ov(?![\w])", negatable=False)),
+                               stated("W_OV = W_O W_V", _assigned("w_ov", _spelled("w_o", "w_v")),
+                                      r"(?<![\w])" + _spelled("w_o", "w_v") + r"\s*(?::=|=)\s*w_ov(?![\w])")),
                         description="W_OV is the product W_O W_V."),
                 Concept(
                     "rank-at-most-d-head",
