@@ -15,7 +15,8 @@ pytest_plugins = ["pytester"]
 
 REGISTRY = """
 [tool.pytest.ini_options]
-addopts = "-p no:deepeval"
+addopts = "-p no:deepeval -p no:benchmark"
+asyncio_default_fixture_loop_scope = "function"
 
 [tool.hwcheck.models.claude-sonnet]
 provider = "anthropic"
@@ -83,10 +84,10 @@ class HwProject:
         return main(args)
 
     def run(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest("-p", "no:deepeval", *args)
+        return self.pytester.runpytest("-p", "no:deepeval", "-p", "no:benchmark", *args)
 
     def run_subprocess(self, *args: str) -> pytest.RunResult:
-        return self.pytester.runpytest_subprocess("-p", "no:deepeval", *args)
+        return self.pytester.runpytest_subprocess("-p", "no:deepeval", "-p", "no:benchmark", *args)
 
     def cassette(self, model: str, question: str) -> Path:
         return self.root / "cassettes" / model / f"{question}.yaml"
