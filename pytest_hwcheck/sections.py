@@ -56,6 +56,11 @@ class _Marker:
     strength: int  # 3: heading or "Part/Question" prefix; 2: bold; 1: plain line start; 0: bullet
     prefix: str | None  # "part", "question", "problem", "q", ... when written
     heading: str
+    also: tuple[str, ...] = ()  # more letters the same heading answers: "Part (b) and (c)"
+
+    def has(self, letter: str) -> bool:
+        """Whether this marker starts the section of part ``letter``."""
+        return self.letter == letter or letter in self.also
 
 
 _DECORATION = re.compile(
@@ -114,7 +119,42 @@ def _line_markers(answer: str) -> list[_Marker]:
     return markers
 
 
+_MORE_LETTERS = re.compile(r"[ \t]*(?:and|&|,|/|-|–|—)[ \t]*(?:part[ \t]*)?\([ \t]*([a-z])[ \t]*\)", re.I)
+
+
 def _parse_line(line: str, pos: int, end: int, last_letter: str | None) -> _Marker | None:
+    marker = _parse_line_label(line, pos, end, last_letter)
+    if marker is None or not marker.letter:
+        return marker
+    # "Part (b) and (c)", "(b)–(d)", "**(b), (c)**": one heading for several parts.
+    rest = line[_label_end(line):]
+    letters: list[str] = []
+    at = 0
+    first_end = 0
+    for m in _MORE_LETTERS.finditer(rest):
+        if m.start() != at:
+            break
+        letters.append(m.group(1).lower())
+        at = m.end()
+        first_end = first_end or m.end()
+    if not letters:
+        return marker
+    if any(dash in rest[:first_end] for dash in "-–—") and len(letters) == 1:
+        # a range "(b)–(d)" covers the letters between
+        first, last = marker.letter, letters[0]
+        if first < last and ord(last) - ord(first) <= 6:
+            letters = [chr(c) for c in range(ord(first) + 1, ord(last) + 1)]
+    return _Marker(marker.pos, marker.line_end, marker.number, marker.letter, marker.roman, marker.strength,
+                   marker.prefix, marker.heading, tuple(letters))
+
+
+def _label_end(line: str) -> int:
+    """Where the first label of a marker line ends (0 if it cannot be found)."""
+    m = re.search(r"\([ \t]*[a-z][ \t]*\)|(?<![a-z])[a-z]\)", line, re.I)
+    return m.end() if m else 0
+
+
+def _parse_line_label(line: str, pos: int, end: int, last_letter: str | None) -> _Marker | None:
     deco = _DECORATION.match(line)
     assert deco is not None
     rest_at = deco.end()
@@ -204,7 +244,7 @@ def _letter_section(answer: str, markers: Sequence[_Marker], letter: str, lo: in
     letters = [m for m in in_range if m.letter]
     for tier in (3, 2, 1, 0):
         candidates = [m for m in letters if m.strength >= tier]
-        target = next((m for m in candidates if m.letter == letter), None)
+        target = next((m for m in candidates if m.has(letter)), None)
         if target is None:
             continue
         if any(m.strength > tier and m.pos < target.pos for m in letters):
@@ -215,7 +255,7 @@ def _letter_section(answer: str, markers: Sequence[_Marker], letter: str, lo: in
         for m in in_range:
             if m.pos <= target.pos:
                 continue
-            if m.letter and m.letter != letter and m.strength >= tier:
+            if m.letter and not m.has(letter) and m.strength >= tier:
                 end = m.pos
                 break
             if m.number and not m.letter and m.prefix is not None and (m.prefix in _QUESTION_PREFIXES or m.prefix == "part"):
@@ -283,14 +323,14 @@ def find_section(answer: str, label: str, *, labels: Sequence[str] | None = None
     lo, hi = 0, len(answer)
 
     if number is not None and letter is not None:
-        combined = next((m for m in markers if m.number == number and m.letter == letter), None)
+        combined = next((m for m in markers if m.number == number and m.has(letter)), None)
         if combined is not None:
             # It runs to the next part of the same strength, or the next question.
             end = hi
             for m in markers:
                 if m.pos <= combined.pos:
                     continue
-                if (m.letter and m.letter != letter and m.strength >= min(combined.strength, 2)) or (
+                if (m.letter and not m.has(letter) and m.strength >= min(combined.strength, 2)) or (
                         m.number and m.number != number and m.prefix is not None):
                     end = m.pos
                     break

@@ -264,7 +264,9 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
     text_options = [o for o in options if not o.is_label]
     labels = None if any_label else {o.key for o in label_options}
     result = _Extraction()
-    pending: tuple[bool, bool] | None = None  # (final, active) cue from a lead-in ending with ":"
+    # Set by a lead-in ending with ":" ("Thus, the best representation is:"): whether it
+    # announced a final answer. The options listed on their own right after it are picks.
+    pending: bool | None = None
     for count, unit in enumerate(doc.sentences()):
         if deadline is not None and count % 8 == 0:
             deadline.check()
@@ -305,7 +307,7 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
                 negated[i] = negated[i] or mark
 
         # b) cue with a colon ("Answer: (b)", "Selection: Curve (b)") and c) cue verbs ("I choose (b)")
-        for cue_re, how in ((_CUE_COLON, "after the cue"), (_CUE_VERB, "after the cue")):
+        for cue_re in (_CUE_COLON, _CUE_VERB):
             for cue in cue_re.finditer(norm):
                 stop = _STOP.search(norm, cue.end())
                 end = stop.start() if stop else len(norm)
@@ -313,12 +315,12 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
                 window = [(i, m) for i, m in enumerate(mentions) if cue.end() <= m.start < end]
                 if not window:
                     continue
-                first_i, first = window[0]
+                _, first = window[0]
                 if not _only_noise(re.sub(r"(?<![a-z])not(?![a-z])", " ", norm[cue.end():first.start])):
                     continue  # words between cue and option: not a direct answer
                 for i, mention in window:
                     if negated[i] is None:
-                        add(mention, _STRONG, final, f"{how} {cue.group(0).strip()!r}")
+                        add(mention, _STRONG, final, f"after the cue {cue.group(0).strip()!r}")
 
         # d) the whole unit is bold, or is options only after a lead-in cue
         core = unit.text.strip()
@@ -328,8 +330,8 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
             if pending is not None:
                 for i, mention in enumerate(mentions):
                     if negated[i] is None:
-                        add(mention, _STRONG, pending[0] or unit_final, "listed under the answer cue")
-            elif whole_bold or unit.kind == "heading":
+                        add(mention, _STRONG, pending or unit_final, "listed under the answer cue")
+            elif whole_bold:
                 for i, mention in enumerate(mentions):
                     if negated[i] is None:
                         add(mention, _STRONG, unit_final, "bold on its own")
@@ -368,11 +370,14 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
     return result
 
 
-def _pending_cue(norm: str, final: bool) -> tuple[bool, bool] | None:
-    """A lead-in such as "Thus, the best representation is:" announces the pick on the next line."""
+def _pending_cue(norm: str, final: bool) -> bool | None:
+    """A lead-in such as "Thus, the best representation is:" announces the pick on the next line.
+
+    Returns whether it announces a final answer, or None when ``norm`` is no such lead-in.
+    """
     stripped = norm.rstrip()
     if stripped.endswith(":") and _LEAD_CUE.search(stripped):
-        return (final, True)
+        return final
     return None
 
 

@@ -44,9 +44,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "mass-covering": ("mass-covering", "mode-covering", "mean-seeking", "zero-avoiding"),
     "standard deviation": ("standard deviation", "std", "std dev", "std. dev.", "stdev", "σ", "sigma"),
     "forward KL": ("forward KL", "forward KL divergence", "forward-KL", "D_KL(P‖Q)", "KL(P‖Q)", "DKL(P‖Q)",
-                   "inclusive KL"),
+                   "D_KL[P‖Q]", "KL[P‖Q]", "inclusive KL"),
     "reverse KL": ("reverse KL", "reverse KL divergence", "reverse-KL", "D_KL(Q‖P)", "KL(Q‖P)", "DKL(Q‖P)",
-                   "exclusive KL", "backward KL"),
+                   "D_KL[Q‖P]", "KL[Q‖P]", "exclusive KL", "backward KL"),
     "reparameterization": ("reparameterization", "reparametrization", "reparameterisation", "reparametrisation"),
     "reparameterize": ("reparameterize", "reparametrize", "reparameterise", "reparametrise"),
     "reparameterized": ("reparameterized", "reparametrized", "reparameterised", "reparametrised"),
@@ -549,13 +549,15 @@ class _Status:
 
 
 def _as_list(value: Any) -> list[Any]:
+    """The terms of an ``all_of``/``any_of``/``none_of`` setting.
+
+    A single term may be given bare. A tuple used as the whole setting is a list of
+    terms (not one synonym group): ``all_of=("a", "b")`` requires both, which fails
+    loudly if a group was meant instead of silently requiring only one.
+    """
     if value is None:
         return []
     if isinstance(value, (str, re.Pattern, Term)):
-        return [value]
-    if isinstance(value, tuple):
-        # A bare tuple passed as the whole list is one synonym group (keywords(any_of=("a", "b"))
-        # would be ambiguous); a list of terms is the usual form.
         return [value]
     return list(value)
 

@@ -192,3 +192,8 @@ def test_keywords_refuses_a_regex_with_nested_quantifiers(pattern):
         keywords(all_of=[pattern], regex=True)
     with pytest.raises(ValueError, match="nests quantifiers"):
         regex(pattern)
+
+
+def test_a_tuple_given_as_all_of_requires_every_term():
+    assert not keywords(all_of=("forward KL", "mass-covering"))("Plot A is forward KL.").passed
+    assert keywords(all_of=[("forward KL", "inclusive KL")])("Plot A is inclusive KL.").passed

@@ -240,3 +240,9 @@ def test_parse_label_rejects_what_is_not_a_label():
         parse_label("  ")
     with pytest.raises(ValueError):
         parse_label("the last one")
+
+
+def test_one_heading_can_open_several_parts():
+    answer = "## Part (a)\nfoo\n## Part (b) and (c)\nboth\n## Part (d)\nx"
+    assert find_section(answer, "b").text == find_section(answer, "c").text == "## Part (b) and (c)\nboth"
+    assert find_section("**(b)–(d):** all\n**(e)** x", "c").text == "**(b)–(d):** all"
