@@ -11,9 +11,15 @@ and decisive when they differ), then with ``sympy.simplify`` in a worker thread 
 abandoned after ``timeout`` seconds.
 
 Trust comes first: ``d_model ** 0.5`` does not match ``d_model**-0.5``; with transposes in the
-target the comparison is non-commutative, so ``W_Q W_K^T`` does not match ``W_Q^T W_K``; an
+target the comparison is non-commutative, so ``W_Q W_K^T`` does not match ``W_Q^T W_K``; a
+lower-case name written with a transpose (``cᵀc``, ``c^\\top c``, ``np.dot(c, c)``) is a
+vector, so ``c/(cᵀc)`` never collapses to ``1/c`` (and equals ``c/‖c‖²``); an
 expression in a negated or contrasted clause ("instead of std=1", "not d_model**0.5") does
 not count; and with ``bound_to="std"`` only expressions assigned to ``std`` count.
+
+Small conveniences: ``C0``/``c1`` read as the target's ``C_0``/``c_1``; a lone `` x `` between
+two operands in prose is a multiplication sign (``5 x E``) unless ``x`` is a target symbol;
+``np.dot(a, b)`` and ``a.dot(b)`` are ``aᵀb``.
 
 Pathological input (a megabyte of text, ``\\frac`` nested 500 deep, ``10**10**10**10``,
 ``"(" * 10000``) is rejected by limits on length, nesting depth, number size and exponent
@@ -200,10 +206,12 @@ class _EvalError(Exception):
 class _LexContext:
     """What the tokenizer needs to know: names that must stay whole, and the time budget."""
 
-    def __init__(self, known: set[str], single_letters: set[str], deadline: Deadline | None = None) -> None:
+    def __init__(self, known: set[str], single_letters: set[str], deadline: Deadline | None = None,
+                 relations: frozenset[str] = frozenset({"="})) -> None:
         self.known = known
         self.single_letters = single_letters
         self.deadline = deadline
+        self.relations = relations
         self.steps = 0
 
     def tick(self) -> None:
@@ -228,6 +236,22 @@ _WORD_RE = _lazy_re(r"\w+")
 _CARET_T_LATEX = _lazy_re(
     r"\s*(?:\{\s*(?:T|\\top|\\intercal|⊤|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\}|\\rm\s+T|\\mathsf\s+T)\s*\}"
     r"|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|⊤|T)")
+# ``N^*``, ``N^{\star}``, ``N_*``, ``N⋆``, and ``N* =`` before a relation: the optimal N, read as N_opt.
+_STAR_DECORATION_RE = _lazy_re(
+    r"\^\s*(?:\{\s*(?:\*|\\ast|\\star|⋆|∗)\s*\}|\*(?!\*)|\\ast(?![A-Za-z])|\\star(?![A-Za-z])|[⋆∗])"
+    r"|_\s*(?:\{\s*(?:\*|\\ast|\\star|⋆|∗)\s*\}|\*(?!\*))"
+    r"|[⋆∗]"
+    r"|\*(?=[ \t]*(?:=|≈|∝|~|∼|:=|\\propto|\\approx|\\sim)(?!=))")
+# One symbol of a derivative: ``L``, ``c_0``, ``c_{0}``, ``c₀``, ``\theta``, ``β``.
+_DERIV_SYM = r"(?:[A-Za-z]|\\[A-Za-z]+|[α-ωΑ-Ωϵϑϕ])(?:_\{[^{}]{1,20}\}|_[A-Za-z0-9]{1,8}|[₀-₉]{1,3}|[0-9]{1,3})?"
+_DERIV_D = r"(?:\\partial|∂|d|\\mathrm\s*\{\s*d\s*\}|\\text\s*\{\s*d\s*\}|\\operatorname\s*\{\s*d\s*\})"
+_DERIVATIVE_RES = {
+    "∂": _lazy_re(r"∂\s*(" + _DERIV_SYM + r")\s*/\s*∂\s*(" + _DERIV_SYM + r")(?![A-Za-z0-9_{])"),
+    "partial": _lazy_re(r"\\partial\s*(" + _DERIV_SYM + r")\s*/\s*\\partial\s*(" + _DERIV_SYM + r")(?![A-Za-z0-9_{])"),
+    "frac": _lazy_re(r"\\[dtc]?frac\s*\{\s*" + _DERIV_D + r"\s*(" + _DERIV_SYM + r")\s*\}\s*\{\s*" + _DERIV_D
+                     + r"\s*(" + _DERIV_SYM + r")\s*\}"),
+    "d": _lazy_re(r"d(" + _DERIV_SYM + r")\s*/\s*d(" + _DERIV_SYM + r")(?![A-Za-z0-9_{])"),
+}
 _CARET_T_TEXT = _lazy_re(r"\s*(?:\{\s*T\s*\}|\(\s*T\s*\)(?![A-Za-z0-9_(])|⊤|T(?![A-Za-z0-9_(]))")
 
 
@@ -241,6 +265,21 @@ def _math_alnum(c: str) -> str | None:
         plain = unicodedata.normalize("NFKC", c)
         if len(plain) == 1:
             return plain
+    return None
+
+
+def _matching_paren(s: str, i: int, end: int, limit: int = 400) -> int | None:
+    """Index of the ``)`` that closes the ``(`` at ``s[i]``, within ``limit`` characters."""
+    depth = 0
+    for j in range(i, min(end, i + limit)):
+        if s[j] == "(":
+            depth += 1
+            if depth > _MAX_NESTING:
+                return None
+        elif s[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
     return None
 
 
@@ -320,10 +359,23 @@ class _Lexer:
         return m.end()
 
     # -- names ----------------------------------------------------------------------------
+    def _derivative(self, form: str, i: int, end: int, out: list[_Tok]) -> int | None:
+        """``dL/dc_0``, ``∂L/∂c₀``, ``\\frac{\\partial L}{\\partial c_0}`` as one name, ``dL/dc_0``
+        (so it can be a left-hand side for ``bound_to``); None when there is no derivative here."""
+        m = _DERIVATIVE_RES[form].match(self.s, i, end)
+        if m is None:
+            return None
+        out.append(_Tok(NAME, _derivative_name(m.group(1), m.group(2)), i, m.end(), "multi"))
+        return m.end()
+
     def _name(self, i: int, end: int, mode: str, out: list[_Tok]) -> int:
         s = self.s
         c = s[i]
         start = i
+        if c == "d" and (i == 0 or not s[i - 1].isalnum()) and i + 3 < end:
+            stop = self._derivative("d", i, end, out)
+            if stop is not None:
+                return stop
         if c in _UNICODE_GREEK:
             return self._finish_name(_UNICODE_GREEK[c], "greek", start, i + 1, end, mode, out)
         alt = _math_alnum(c)
@@ -342,8 +394,31 @@ class _Lexer:
             if k + 1 < end and s[k] == "." and _is_ascii_letter(s[k + 1]):
                 # ``math.sqrt(d)`` or ``self.d_model`` in prose: read it as code would.
                 return self._code_ident(i, end, out)
+        if mode == "plain" and c == "x" and self._is_times_x(i, end, out):
+            out.append(_Tok(OP, "*", i, i + 1))   # "5 x E": a lone x between operands is ×
+            return i + 1
         m = (_PLAIN_LETTERS_RE if mode == "plain" else _LETTERS_RE).match(s, i, end)
+        if mode == "latex":
+            whole = _PLAIN_LETTERS_RE.match(s, i, end)
+            if whole.end() > m.end() and whole.group() in self.ctx.known:
+                m = whole                          # ``C0`` for a target's ``C_0``, not C·0
         return self._finish_name(m.group(), "letters", start, m.end(), end, mode, out)
+
+    def _is_times_x(self, i: int, end: int, out: list[_Tok]) -> bool:
+        """Whether the ``x`` at ``i`` is a multiplication sign: spaces on both sides, an operand
+        before and after it, and ``x`` is not one of the target's own symbols."""
+        s = self.s
+        if "x" in self.ctx.single_letters or i == 0 or i + 2 >= end:
+            return False
+        if s[i - 1] not in " \t" or s[i + 1] not in " \t":
+            return False
+        if not out or out[-1].kind not in (NUM, NAME, RP, TR) or out[-1].end > i - 1:
+            return False
+        k = i + 1
+        while k < end and s[k] in " \t":
+            k += 1
+        nxt = s[k] if k < end else ""
+        return bool(nxt) and (nxt.isdigit() or _is_ascii_letter(nxt) or nxt in "(√\\" or nxt in _UNICODE_GREEK)
 
     def _code_ident(self, i: int, end: int, out: list[_Tok]) -> int:
         """An identifier, maybe dotted: ``self.d_model`` → d_model, ``np.sqrt`` → sqrt, ``W.T``."""
@@ -366,6 +441,21 @@ class _Lexer:
             self._emit_name(parts[-2], start, i, "code", out, whole=True)
             out.append(_Tok(TR, "T", i, i + 2))
             return i + 2
+        if len(parts) > 1 and last in ("dot", "inner", "vdot"):
+            if parts[-2] in ("np", "numpy", "torch"):
+                out.append(_Tok(FUNC, "dot", start, i))   # np.dot(a, b) is aᵀb
+                return i
+            close = _matching_paren(s, i, end) if s.startswith("(", i) else None
+            if close is not None:
+                # a.dot(b) is np.dot(a, b): read as dot(a, <argument>)
+                dot_at = i - len(last) - 1
+                out.append(_Tok(FUNC, "dot", dot_at, i))
+                out.append(_Tok(LP, "(", i, i + 1))
+                self._emit_name(parts[-2], start, dot_at, "code", out, whole=True)
+                out.append(_Tok(COMMA, ",", i, i + 1))
+                _Lexer(s, self.ctx, self.depth + 1).lex(i + 1, close, "code", out)
+                out.append(_Tok(RP, ")", close, close + 1))
+                return close + 1
         if last in _FUNCS:
             out.append(_Tok(FUNC, _FUNCS[last], start, i))
             return i
@@ -460,6 +550,13 @@ class _Lexer:
                     i = m.end()
                     continue
             break
+        star = _STAR_DECORATION_RE.match(s, i, end) if i < end and s[i] in "^_*⋆∗" else None
+        if star is not None and s[i] == "*" and (mode == "code" or (start > 0 and s[start - 1] == "*")):
+            star = None               # ``x *= 2`` in code, ``*x* = 5`` in Markdown: not a star mark
+        if star is not None:
+            parts.append("opt")       # N^*, N_*, N* =: the optimal N
+            i = star.end()
+        parts[1:] = ["opt" if p in ("*", "ast", "star") else p for p in parts[1:]]
         full = "_".join(p for p in parts if p)
         self._emit_name(full, start, i, mode, out, base=base, origin=origin, has_subs=len(parts) > 1)
         return i
@@ -526,6 +623,9 @@ class _Lexer:
         if cmd in _LATEX_GREEK:
             return self._finish_name(_LATEX_GREEK[cmd], "greek", i, j, end, mode, out)
         if cmd in ("frac", "dfrac", "tfrac", "cfrac"):
+            stop = self._derivative("frac", i, end, out)
+            if stop is not None:
+                return stop
             out.append(_Tok(FRAC, "frac", i, j))
             k = j
             while k < end and s[k] == " ":
@@ -538,6 +638,10 @@ class _Lexer:
         if cmd in _LATEX_FUNCS:
             out.append(_Tok(FUNC, _FUNCS[cmd], i, j))
             return j
+        if cmd == "partial":
+            stop = self._derivative("partial", i, end, out)
+            if stop is not None:
+                return stop
         if cmd in _LATEX_MULT:
             out.append(_Tok(OP, "*", i, j))
             return j
@@ -817,6 +921,10 @@ class _Lexer:
         if c == "⊤":
             out.append(_Tok(TR, "T", i, i + 1))
             return i + 1
+        if c == "∂":
+            stop = self._derivative("∂", i, end, out)
+            if stop is not None:
+                return stop
         if c in _BAD_CHARS:
             out.append(_Tok(BAD, c, i, i + 1))
             return i + 1
@@ -845,6 +953,14 @@ class _Lexer:
             return i + 1
         out.append(_Tok(SEP, c, i, i + 1))
         return i + 1
+
+
+def _derivative_name(numerator: str, denominator: str) -> str:
+    """The canonical name of a derivative: ``dL/dc_0`` for ∂L/∂c₀, dL/dc_{0}, \\partial L/\\partial c_0."""
+    def canon(symbol: str) -> str:
+        return _canon_spelling(_DIGIT_SUFFIX_RE.sub(r"\1_\2", symbol))   # dc0 is dc_0
+
+    return f"d{canon(numerator)}/d{canon(denominator)}"
 
 
 def _canon_fragment(text: str) -> str:
@@ -1139,6 +1255,10 @@ class _Parser:
             if len(args) != 2:
                 raise _ParseFail("pow takes two arguments")
             return self.node("pow", args[0], args[1])
+        if name == "dot":
+            if len(args) != 2:
+                raise _ParseFail("dot takes two arguments")
+            return self.node("mul", self.node("T", args[0]), args[1])
         if len(args) != 1:
             raise _ParseFail(f"{name} takes one argument")
         arg = args[0]
@@ -1198,6 +1318,21 @@ def _names(ast: tuple, out: set[str]) -> set[str]:
     elif kind in ("add", "sub", "mul", "div", "pow"):
         _names(ast[1], out)
         _names(ast[2], out)
+    return out
+
+
+def _transposed_lowercase(ast: tuple, out: set[str]) -> set[str]:
+    """Lower-case names written with a transpose (``cᵀ``, ``c^T``, ``c^\\top``), and the
+    lower-case name right after one (the ``b`` of ``aᵀb``, ``np.dot(a, b)``): vectors."""
+    kind = ast[0]
+    if kind == "T" and ast[1][0] == "name" and ast[1][1][:1].islower():
+        out.add(ast[1][1])
+    if kind == "mul" and ast[1][0] == "T" and ast[1][1][0] == "name" and ast[1][1][1][:1].islower() \
+            and ast[2][0] == "name" and ast[2][1][:1].islower():
+        out.add(ast[2][1])
+    for child in ast[1:]:
+        if isinstance(child, tuple):
+            _transposed_lowercase(child, out)
     return out
 
 
@@ -1507,18 +1642,50 @@ _CONNECTORS = {"of", "is", "be", "equals", "equal", "to", "as", "becomes", "beco
 _NOT_LHS_WORDS = {"the", "a", "an", "it", "this", "that", "which", "and", "or", "with", "of"}
 
 
-def _binding(toks: list[_Tok], i: int, chains: dict[int, tuple[tuple[str, ...], int | None]]
-             ) -> tuple[tuple[str, ...], int | None]:
+#: Relations that may bind an expression to its left-hand side when the case opts in
+#: (``relations=("=", "∝")``); ``=`` (and ``:=``, ``←``) always binds.
+_RELATION_SPELLINGS = {
+    "=": "=", "equals": "=", ":=": "=",
+    "∝": "∝", "propto": "∝", "\\propto": "∝", "proportional": "∝",
+    "≈": "≈", "≃": "≈", "≅": "≈", "approx": "≈", "\\approx": "≈", "simeq": "≈", "approxeq": "≈",
+    "thickapprox": "≈", "approximately": "≈",
+    "~": "~", "∼": "~", "sim": "~", "\\sim": "~",
+}
+
+
+def _binds_as(tok: _Tok, relations: frozenset[str]) -> bool:
+    """Whether ``tok`` ties what follows it to the name before it (``=``, or an opted-in relation)."""
+    if tok.kind == ASSIGN:
+        return True
+    return tok.kind == REL and _RELATION_SPELLINGS.get(tok.value) in relations
+
+
+def _lhs_name_index(toks: list[_Tok], n: int) -> int:
+    """``N_opt(C) =``: the index of the name before an argument list ending at ``n``, else ``n``."""
+    if toks[n].kind != RP or toks[n].value != ")":
+        return n
+    m = n - 1
+    while m >= 0 and n - m <= 8 and toks[m].kind in (NAME, NUM, COMMA):
+        m -= 1
+    if m >= 1 and m < n - 1 and toks[m].kind == LP and toks[m].value == "(" and toks[m - 1].kind == NAME:
+        return m - 1
+    return n
+
+
+def _binding(toks: list[_Tok], i: int, chains: dict[int, tuple[tuple[str, ...], int | None]],
+             relations: frozenset[str] = frozenset({"="})) -> tuple[tuple[str, ...], int | None]:
     """The name(s) the expression starting at token ``i`` is assigned to, and where that starts."""
     k = i - 1
     while k >= 0 and toks[k].kind == SPAN:
         k -= 1
     if k < 0:
         return (), None
-    if toks[k].kind == ASSIGN:
+    if _binds_as(toks[k], relations):
         n = k - 1
         while n >= 0 and toks[n].kind == SPAN:
             n -= 1
+        if n >= 0:
+            n = _lhs_name_index(toks, n)
         if n >= 0 and toks[n].kind in (NAME, WORD):
             before = n - 1
             while before >= 0 and toks[before].kind == SPAN:
@@ -1592,9 +1759,9 @@ def _scan_unit(answer: str, pieces: list[tuple[str, int, int]], ctx: _LexContext
                 or (mode == "plain" and stop.kind == LP and j + 1 < n and toks[j + 1].kind == WORD))
             if clean:
                 # A lone name before ``=`` is the left-hand side, not a candidate.
-                is_lhs = ast[0] == "name" and stop is not None and stop.kind == ASSIGN
-                lhs, lhs_start = _binding(toks, i, chains)
-                if stop is not None and stop.kind == ASSIGN and lhs and not is_lhs:
+                is_lhs = ast[0] == "name" and stop is not None and _binds_as(stop, ctx.relations)
+                lhs, lhs_start = _binding(toks, i, chains, ctx.relations)
+                if stop is not None and _binds_as(stop, ctx.relations) and lhs and not is_lhs:
                     chains[j] = (lhs, lhs_start)  # ``x = a = b``: b is assigned to x too
                 if not is_lhs and len(found) < _MAX_CANDIDATES:
                     found.append(_Candidate(ast, t.start, toks[j - 1].end, lhs, lhs_start, mode))
@@ -1665,18 +1832,27 @@ def _negation_cue(answer: str, cand: _Candidate, info: dict) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------
-# Numeric evaluation (floats, or 3×3 matrices for non-commutative symbols)
+# Numeric evaluation (floats, 3×3 matrices for non-commutative symbols, 3×1 columns for vectors)
 # ---------------------------------------------------------------------------------------
 def _is_matrix(v: Any) -> bool:
     return isinstance(v, tuple)
 
 
+def _shape(a: tuple) -> tuple[int, int]:
+    return len(a), len(a[0])
+
+
 def _mat_mul(a: tuple, b: tuple) -> tuple:
-    n = len(a)
-    return tuple(tuple(sum(a[i][k] * b[k][j] for k in range(n)) for j in range(n)) for i in range(n))
+    if _shape(a)[1] != _shape(b)[0]:
+        raise _EvalError("matrix shapes do not agree")  # c c (a column times a column) is not defined
+    inner = len(b)
+    return tuple(tuple(sum(a[i][k] * b[k][j] for k in range(inner)) for j in range(len(b[0])))
+                 for i in range(len(a)))
 
 
 def _mat_inv(a: tuple) -> tuple:
+    if _shape(a) != (3, 3):
+        raise _EvalError("only a square matrix has an inverse")  # 1/c for a vector c is not defined
     (p, q, r), (s, t, u), (v, w, x) = a
     det = p * (t * x - u * w) - q * (s * x - u * v) + r * (s * w - t * v)
     if abs(det) < 1e-9:
@@ -1688,11 +1864,20 @@ def _mat_inv(a: tuple) -> tuple:
 
 
 def _combine(kind: str, a: Any, b: Any) -> Any:
+    value = _combine_values(kind, a, b)
+    if _is_matrix(value) and _shape(value) == (1, 1):
+        return value[0][0]   # cᵀc is a number
+    return value
+
+
+def _combine_values(kind: str, a: Any, b: Any) -> Any:
     ma, mb = _is_matrix(a), _is_matrix(b)
     if kind in ("add", "sub"):
         if ma != mb:
             raise _EvalError("adding a matrix and a scalar")
         sign = 1.0 if kind == "add" else -1.0
+        if ma and _shape(a) != _shape(b):
+            raise _EvalError("adding matrices of different shapes")
         if ma:
             return tuple(tuple(x + sign * y for x, y in zip(ra, rb)) for ra, rb in zip(a, b))
         return a + sign * b
@@ -1715,8 +1900,8 @@ def _combine(kind: str, a: Any, b: Any) -> Any:
         if mb:
             raise _EvalError("matrix exponent")
         if ma:
-            if b != int(b) or abs(b) > 20:
-                raise _EvalError("non-integer matrix power")
+            if b != int(b) or abs(b) > 20 or _shape(a) != (3, 3):
+                raise _EvalError("non-integer power or power of a non-square matrix")
             base = a if b >= 0 else _mat_inv(a)
             result = tuple(tuple(1.0 if i == j else 0.0 for j in range(3)) for i in range(3))
             for _ in range(abs(int(b))):
@@ -1764,6 +1949,8 @@ def _evaluate(ast: tuple, value_of: Callable[[tuple], Any], depth: int = 0) -> A
 
 def _close(a: Any, b: Any) -> bool:
     if _is_matrix(a) != _is_matrix(b):
+        return False
+    if _is_matrix(a) and _shape(a) != _shape(b):
         return False
     if _is_matrix(a):
         return all(_close(x, y) for ra, rb in zip(a, b) for x, y in zip(ra, rb))
@@ -1824,6 +2011,20 @@ def _as_names(value: str | Iterable[str] | None) -> list[str]:
     return [v for v in value]
 
 
+_DIGIT_SUBSCRIPT_RE = _lazy_re(r"([A-Za-z]+)_([0-9]{1,3})")
+_DIGIT_SUFFIX_RE = _lazy_re(r"^([A-Za-z])([0-9]{1,3})$")
+
+
+def _digit_aliases(symbols: Iterable[str]) -> dict[str, list[str]]:
+    """``C0`` for ``C_0``, ``c1`` for ``c_1``: a subscript digit written right after the letter."""
+    out: dict[str, list[str]] = {}
+    for symbol in symbols:
+        m = _DIGIT_SUBSCRIPT_RE.fullmatch(symbol)
+        if m:
+            out[symbol] = [m.group(1) + m.group(2)]
+    return out
+
+
 def _canon_spelling(spelling: str) -> str:
     """The canonical name of a spelling (``d_{\\text{model}}`` → d_model, ``σ`` → sigma);
     multi-word spellings ("standard deviation") are kept as lower-case words."""
@@ -1836,6 +2037,28 @@ def _canon_spelling(spelling: str) -> str:
     if toks and all(t.kind in (NAME, WORD) for t in toks) and " " in text:
         return " ".join(t.value for t in toks).lower()
     return text
+
+
+_RELATION_BEFORE_RE = _lazy_re(r"([≈∝~∼≃]|\\(?:propto|approx|sim|simeq))(?:[\s$`(\[{]|\\left|\\[Bb]igg?l?)*\Z")
+_OPTIMAL_SUFFIX_RE = _lazy_re(r"_(?:opt|optimal|star|ast|\\*)$", re.I)
+
+
+def _optimal_canon(name: str) -> str:
+    """``N_optimal``, ``N_star``, ``N_*`` → ``N_opt``: one spelling of "the optimal N" for binding."""
+    return _OPTIMAL_SUFFIX_RE.sub("_opt", name.strip())
+
+
+def _parse_relations(relations: str | Iterable[str] | None) -> frozenset[str]:
+    """The relations that bind (``"="`` always does) from ``relations=("=", "∝")`` and friends."""
+    out = {"="}
+    for spelling in _as_names(relations):
+        key = _RELATION_SPELLINGS.get(str(spelling).strip())
+        if key is None:
+            key = _RELATION_SPELLINGS.get(str(spelling).strip().lower())
+        if key is None:
+            raise ValueError(f"unknown relation {spelling!r}; use '=', '∝' (proportional), '≈' (approx) or '~' (sim)")
+        out.add(key)
+    return frozenset(out)
 
 
 def _parse_target(text: str, what: str) -> tuple:
@@ -1859,9 +2082,11 @@ class _Expression(Matcher):
 
     def __init__(self, target: str, *, aliases: Mapping[str, Iterable[str] | str] | None,
                  bound_to: str | Iterable[str] | None, variables: Mapping[str, str] | Iterable[str] | None,
-                 noncommutative: bool | None, timeout: float) -> None:
+                 noncommutative: bool | None, timeout: float, relations: str | Iterable[str] | None) -> None:
         super().__init__(target=target, aliases=aliases, bound_to=bound_to, variables=variables,
-                         noncommutative=noncommutative, timeout=None if timeout == 2.0 else timeout)
+                         noncommutative=noncommutative, timeout=None if timeout == 2.0 else timeout,
+                         relations=relations)
+        self.relations = _parse_relations(relations)
         if not isinstance(target, str) or not target.strip():
             raise ValueError("expression() needs the target formula as a non-empty string")
         if timeout <= 0:
@@ -1888,6 +2113,8 @@ class _Expression(Matcher):
 
         # Alias map: canonical answer spelling → target symbol.
         merged: dict[str, list[str]] = {k: list(v) for k, v in DEFAULT_ALIASES.items()}
+        for key, spellings in _digit_aliases(self.target_symbols).items():
+            merged.setdefault(key, []).extend(spellings)
         for key, spellings in (aliases or {}).items():
             merged.setdefault(key, []).extend(_as_names(spellings))
         self.alias_map: dict[str, str] = {}
@@ -1913,16 +2140,23 @@ class _Expression(Matcher):
                     if canon in names:
                         group |= names
             binding |= group
-        self.binding = {b.casefold() for b in binding}
+        self.binding = {_optimal_canon(b).casefold() for b in binding}
 
         self.known = (set(self.target_symbols) | alias_spellings | extra_names | set(self.alias_map)
                       | {b for b in binding if " " not in b} | {"pi"})
         self.single_letters = {s for s in self.target_symbols if len(s) == 1}
-        self._sympy_target: Any = None
+        self.target_vectors = frozenset(_transposed_lowercase(self.rename(self.target_ast), set()))
+        self._sympy_targets: dict[frozenset[str], Any] = {}
         self._expected: str | None = None
         self._sympy_lock = threading.Lock()
 
     # -- names --------------------------------------------------------------------------
+    def binds(self, lhs: str) -> bool:
+        """Whether a left-hand side names one of ``bound_to`` (``N^*`` and ``N_{opt}(C)`` name
+        ``N_opt``; a starred ``\\hat\\beta^*`` also names ``beta_hat``)."""
+        canon = _optimal_canon(lhs).casefold()
+        return canon in self.binding or (canon.endswith("_opt") and canon[:-4] in self.binding)
+
     def resolve(self, node: tuple, seen: frozenset[str] = frozenset()) -> tuple:
         """What a name or norm in an answer stands for: ("sym", name) or ("def", ast)."""
         if node[0] == "norm":
@@ -1962,14 +2196,21 @@ class _Expression(Matcher):
             return (kind, self.rename(ast[1]), self.rename(ast[2]))
         return ast
 
-    def is_matrix(self, name: str) -> bool:
-        """In non-commutative mode, upper-case names are matrices and the rest scalars."""
-        return self.noncommutative and name[:1].isupper()
+    def is_matrix(self, name: str, vectors: frozenset[str] = frozenset()) -> bool:
+        """Whether a name is non-commutative: a vector (a lower-case name written with a
+        transpose) or, in non-commutative mode, an upper-case matrix; the rest are scalars."""
+        return name in vectors or (self.noncommutative and name[:1].isupper())
+
+    def vectors_in(self, ast: tuple) -> frozenset[str]:
+        """The vectors of a comparison: lower-case names transposed in the target or in ``ast``,
+        so ``cᵀc`` is a dot product and never collapses to c²."""
+        return self.target_vectors | frozenset(_transposed_lowercase(self.rename(ast), set()))
 
     # -- numeric comparison ---------------------------------------------------------------
     def _numeric(self, ast: tuple) -> str:
         """'equal', 'different' or 'unknown', from random positive points."""
         valid = 0
+        vectors = self.vectors_in(ast)
         for point in range(_NUMERIC_POINTS):
             cache: dict[str, Any] = {}
 
@@ -1978,10 +2219,16 @@ class _Expression(Matcher):
                 res = self.resolve(node, seen)
                 if res[0] == "def":
                     return _evaluate(res[1], lambda n: value_of(n, seen | {res[2]}))
+                if node[0] == "norm" and vectors and _names(self.rename(node[1]), set()) & vectors:
+                    # ‖c‖ of a vector is its length, so c/‖c‖² equals c/(cᵀc).
+                    inner = _evaluate(node[1], lambda n: value_of(n, seen))
+                    return math.sqrt(sum(x * x for row in inner for x in row)) if _is_matrix(inner) else abs(inner)
                 name = res[1]
                 if name not in _cache:
                     rng = random.Random(f"{_point}:{name}")
-                    if self.is_matrix(name):
+                    if name in vectors:
+                        _cache[name] = tuple((rng.uniform(-1.5, 1.5),) for _ in range(3))
+                    elif self.is_matrix(name):
                         _cache[name] = tuple(tuple(rng.uniform(-1.5, 1.5) for _ in range(3)) for _ in range(3))
                     else:
                         _cache[name] = rng.uniform(0.4, 2.6)
@@ -1998,7 +2245,8 @@ class _Expression(Matcher):
         return "equal" if valid >= _NUMERIC_MIN_VALID else "unknown"
 
     # -- sympy ----------------------------------------------------------------------------
-    def _to_sympy(self, ast: tuple, sympy: Any, seen: frozenset[str] = frozenset(), substitute: bool = True) -> Any:
+    def _to_sympy(self, ast: tuple, sympy: Any, seen: frozenset[str] = frozenset(), substitute: bool = True,
+                  vectors: frozenset[str] = frozenset()) -> Any:
         """The sympy expression for an AST (``substitute=False`` keeps defined names as written)."""
         kind = ast[0]
         if kind == "num":
@@ -2010,20 +2258,20 @@ class _Expression(Matcher):
             if res[0] == "def":
                 if not substitute:
                     name = res[2]
-                    if self.is_matrix(name):
+                    if self.is_matrix(name, vectors):
                         return sympy.Symbol(name, commutative=False)
                     return sympy.Symbol(name, positive=True)
-                return self._to_sympy(res[1], sympy, seen | {res[2]})
+                return self._to_sympy(res[1], sympy, seen | {res[2]}, vectors=vectors)
             name = res[1]
-            if self.is_matrix(name):
+            if self.is_matrix(name, vectors):
                 return sympy.Symbol(name, commutative=False)
             return sympy.Symbol(name, positive=True)
         if kind == "neg":
-            return -self._to_sympy(ast[1], sympy, seen, substitute)
+            return -self._to_sympy(ast[1], sympy, seen, substitute, vectors)
         if kind == "T":
-            return self._transpose(self._to_sympy(ast[1], sympy, seen, substitute), sympy)
+            return self._transpose(self._to_sympy(ast[1], sympy, seen, substitute, vectors), sympy)
         if kind == "func":
-            arg = self._to_sympy(ast[2], sympy, seen, substitute)
+            arg = self._to_sympy(ast[2], sympy, seen, substitute, vectors)
             name = ast[1]
             table = {"sqrt": sympy.sqrt, "exp": sympy.exp, "log": sympy.log, "sin": sympy.sin, "cos": sympy.cos,
                      "tan": sympy.tan, "sinh": sympy.sinh, "cosh": sympy.cosh, "tanh": sympy.tanh,
@@ -2035,8 +2283,8 @@ class _Expression(Matcher):
             if name == "log10":
                 return sympy.log(arg, 10)
             raise _ParseFail(f"unknown function {name}")  # pragma: no cover
-        a = self._to_sympy(ast[1], sympy, seen, substitute)
-        b = self._to_sympy(ast[2], sympy, seen, substitute)
+        a = self._to_sympy(ast[1], sympy, seen, substitute, vectors)
+        b = self._to_sympy(ast[2], sympy, seen, substitute, vectors)
         if kind == "add":
             return a + b
         if kind == "sub":
@@ -2062,22 +2310,23 @@ class _Expression(Matcher):
             return sympy.Pow(self._transpose(expr.base, sympy), expr.exp)
         raise _ParseFail(f"cannot transpose {expr}")
 
-    def _target_sympy(self, sympy: Any) -> Any:
+    def _target_sympy(self, sympy: Any, vectors: frozenset[str] = frozenset()) -> Any:
         with self._sympy_lock:
-            if self._sympy_target is None:
-                self._sympy_target = self._to_sympy(self.target_ast, sympy)
-            return self._sympy_target
+            if vectors not in self._sympy_targets:
+                self._sympy_targets[vectors] = self._to_sympy(self.target_ast, sympy, vectors=vectors)
+            return self._sympy_targets[vectors]
 
     def _symbolic(self, ast: tuple) -> tuple[bool, Any]:
         """Whether candidate − target simplifies to 0 (and the candidate as sympy)."""
         import sympy
 
-        candidate = self._to_sympy(ast, sympy)
-        target = self._target_sympy(sympy)
+        vectors = self.vectors_in(ast)
+        candidate = self._to_sympy(ast, sympy, vectors=vectors)
+        target = self._target_sympy(sympy, vectors)
         diff = candidate - target
         if diff == 0:
             return True, candidate
-        if self.noncommutative:
+        if self.noncommutative or vectors:
             return sympy.expand(diff) == 0, candidate
         return sympy.simplify(diff) == 0, candidate
 
@@ -2085,7 +2334,7 @@ class _Expression(Matcher):
         def build() -> str:
             import sympy
 
-            return str(self._to_sympy(ast, sympy, substitute=False))
+            return str(self._to_sympy(ast, sympy, substitute=False, vectors=self.vectors_in(ast)))
 
         try:
             return _run_bounded(build, seconds)
@@ -2130,7 +2379,7 @@ class _Expression(Matcher):
             zero = None
             note = f"sympy failed ({type(exc).__name__})"
         else:
-            how = "expand" if self.noncommutative else "simplify"
+            how = "expand" if self.noncommutative or self.vectors_in(cand.ast) else "simplify"
             note = f"{how}(candidate - target) == 0" if zero else f"{how} did not reach 0"
         if zero:
             cand.result = ("equivalent", "symbolically equivalent: " + note)
@@ -2154,7 +2403,7 @@ class _Expression(Matcher):
         candidates, bad, incomplete = self._find(answer, deadline)
         if self.bound_names:
             for cand in candidates:
-                matched = [n for n in cand.lhs if n.casefold() in self.binding]
+                matched = [n for n in cand.lhs if self.binds(n)]
                 cand.bound = bool(matched)
                 if matched:  # report "standard deviation", not just "deviation"
                     cand.lhs = (max(matched, key=len),) + tuple(n for n in cand.lhs if n not in matched)
@@ -2183,7 +2432,7 @@ class _Expression(Matcher):
 
     def _find(self, answer: str, deadline: Deadline) -> tuple[list[_Candidate], list[tuple[int, int, str]], str]:
         """Every expression in the answer, and why reading stopped early ("" if it did not)."""
-        ctx = _LexContext(self.known, self.single_letters, deadline)
+        ctx = _LexContext(self.known, self.single_letters, deadline, self.relations)
         candidates: list[_Candidate] = []
         bad: list[tuple[int, int, str]] = []
         incomplete = ""
@@ -2222,6 +2471,11 @@ class _Expression(Matcher):
             else:
                 assigned = f"assigned to {cand.lhs[0]}" if cand.lhs else "not assigned to anything"
                 why = f"{found} is equivalent to {expected} but is {assigned}, not to {bound_desc}"
+                relation = _RELATION_BEFORE_RE.search(answer, max(0, cand.start - 16), cand.start)
+                if not cand.lhs and relation:
+                    # Tell the case author why "N ∝ ..." did not bind, and how to let it.
+                    why += (f" (it follows {relation.group(1)!r}, which binds only when the case lists it "
+                            f"in relations=...)")
             return Verdict.fail(why + gave_up, evidence=evidence, expected=expected, found=found,
                                 details={**details, "span": [cand.start, cand.end]})
 
@@ -2279,7 +2533,8 @@ class _Expression(Matcher):
 def expression(target: str, *, aliases: Mapping[str, Iterable[str] | str] | None = None,
                bound_to: str | Iterable[str] | None = None,
                variables: Mapping[str, str] | Iterable[str] | None = None,
-               noncommutative: bool | None = None, timeout: float = 2.0) -> Matcher:
+               noncommutative: bool | None = None, timeout: float = 2.0,
+               relations: str | Iterable[str] | None = None) -> Matcher:
     """Pass when the answer states a formula equivalent to ``target``.
 
     ``target`` is written in Python/sympy syntax (``"d_model**-0.5"``, ``"mu + sigma*V"``,
@@ -2287,15 +2542,29 @@ def expression(target: str, *, aliases: Mapping[str, Iterable[str] | str] | None
     write the formula as code, LaTeX, Unicode math or prose; see the module docstring.
 
     - ``aliases``: extra spellings of target symbols, ``{"d_model": ["d", "D"]}``, on top of
-      :data:`DEFAULT_ALIASES` (``dmodel``, ``d_{\\text{model}}``, ``σ``/``\\sigma``...).
+      :data:`DEFAULT_ALIASES` (``dmodel``, ``d_{\\text{model}}``, ``σ``/``\\sigma``...) and of
+      the digit spellings every ``X_0``/``c_1`` target symbol gets (``X0``, ``c1``).
     - ``bound_to``: a name (or names) the formula must be assigned to: ``std=...``,
       ``\\sigma = ...``, ``normal_(std=...)``, "a standard deviation of ...". Other
       expressions do not count. :data:`DEFAULT_BINDING_ALIASES` lets ``std`` match ``σ``.
+      A left-hand side may carry arguments (``N_opt(C) = ...``) and an optimality mark:
+      ``N^*``, ``N^{\\star}``, ``N_*``, ``N* =`` and ``N_{opt}`` all name ``N_opt``, and a
+      starred name also counts for the plain one (``\\hat\\beta^* =`` for ``beta_hat``).
+      Derivatives are named ``dL/dc_0``: ``bound_to="dL/dc_0"`` (or ``"∂L/∂c_0"``,
+      ``"\\frac{\\partial L}{\\partial c_0}"``) accepts ``∂L/∂c₀ = ...``,
+      ``\\frac{\\partial L}{\\partial c_0} = ...`` and ``dL/dc_0 = ...`` alike.
+    - ``relations``: relations besides ``=`` that also bind a formula to its left-hand side,
+      e.g. ``relations=("=", "∝")`` (or ``"proportional"``) accepts ``N^* \\propto ...``;
+      ``"≈"`` (``"approx"``) and ``"~"`` (``"sim"``) likewise. Off by default: ``N ≈ ...`` and
+      ``N ∝ ...`` do not state what N equals. The formula is still compared exactly, so with
+      ``∝`` write the target without the dropped prefactor.
     - ``variables``: a mapping of names (or norms such as ``"‖c‖"``) to definitions in the
       target's symbols, substituted before comparing (``{"‖c‖": "sqrt(c_0**2 + c_1**2)"}``),
       or a list of extra names to keep whole instead of reading them as products of letters.
     - ``noncommutative``: compare with matrix semantics (upper-case names are matrices,
       ``X^T`` is a transpose, order matters). Defaults to on when the target has a transpose.
+      Lower-case names written with a transpose, in the target or the answer, are vectors
+      either way (``cᵀc`` is a dot product, ``1/c`` is undefined).
     - ``timeout``: seconds allowed for each sympy step (simplification runs in a worker
       thread and is abandoned, not awaited, past this).
 
@@ -2305,4 +2574,4 @@ def expression(target: str, *, aliases: Mapping[str, Iterable[str] | str] | None
     1/sqrt(d_model)").
     """
     return _Expression(target, aliases=aliases, bound_to=bound_to, variables=variables,
-                       noncommutative=noncommutative, timeout=timeout)
+                       noncommutative=noncommutative, timeout=timeout, relations=relations)

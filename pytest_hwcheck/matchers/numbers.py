@@ -8,17 +8,23 @@ it and is useful on its own.
 
 The reader understands the notations model answers use: ``1e30``, ``1E+30``,
 ``10^30``, ``10^{30}``, ``10**30``, ``10³⁰``, ``1.7 × 10^15``, ``1.7 \\times 10^{15}``,
-``1.7 \\cdot 10^{15}``, ``1,700,000``, ``1 700 000``, ``$10,000``, ``$10k``, ``$1.2M``,
+``1.7 \\cdot 10^{15}``, ``1,700,000``, ``1 700 000``, ``$10,000``, ``$10, 000`` (a PDF-flattened
+thousands separator, merged only inside a dollar amount), ``$10k``, ``$1.2M``,
 ``$210 B``, ``5.95 billion``, ``41.7 s``, ``73 ms``, ``20%``, negative exponents
 (``10^-6``, ``10^{-6}``, ``10⁻⁶`` and the PDF-flattened ``10−6`` written with U+2212),
 inside LaTeX (``$...$``, ``\\(...\\)``, ``\\text{ TB}``, ``\\,``, ``{,}``), Markdown and HTML
-``<sup>``. Numbers are whole tokens: ``25`` is never read as ``5``, the ``30`` of
-``10^30`` is not a number of its own, and ``1030`` is 1030, not 10^30.
+``<sup>``. Markdown bold is never an exponent (``is **20 GPUs**``, ``**Total** 20``), while
+``x ** 2`` and ``x**2`` in code still are powers. Numbers are whole tokens: ``25`` is never
+read as ``5``, the ``30`` of ``10^30`` is not a number of its own, and ``1030`` is 1030,
+not 10^30.
 
 Units are converted with pint (imported on first use; one registry per process):
 ``2 TB`` equals ``2000 GB``, ``73 ms`` equals ``0.073 s``, ``$10k`` is 10000 dollar.
 FLOPs are a dimensionless count; bytes, time, dollars, tokens/words/books/…, PF-days
 and rates of them (``tokens/min``, ``TB/s``, ``$/MB``) are checked dimension by dimension.
+A rate "X per <unit>" also states X itself: ``41.7 s per token`` states 41.7 s,
+``$18.18 per PF-day`` states $18.18, ``8.64 × 10^19 FLOPs per PF-day`` states 8.64e19 FLOPs.
+Device-hours (``12.1 H200-hours``, ``0.28 GPU hours``) are hours.
 """
 
 from __future__ import annotations
@@ -254,7 +260,9 @@ _EXP = r"(?:\([ ]*[+-]?[ ]*[0-9]{1,4}(?:\.[0-9]+)?[ ]*\)|[+-]?[ ]?[0-9]{1,4}(?:\
 _CORE = _Lazy(
     r"(?<![\w.^_\\])"                                     # not glued to a word, a decimal point or an exponent
     r"(?P<mant>"
-    r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"     # 1,700,000
+    # $10, 000: PDF extraction put a space after the comma; only ever merged right after a $
+    r"(?:(?<=[$¤])|(?<=[$¤][ ]))[0-9]{1,3}(?:,[ ]?[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
+    r"|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"     # 1,700,000
     r"|[0-9]{1,3}(?:[ ][0-9]{3})+(?![0-9])(?:\.[0-9]+)?"  # 1 700 000 (thin spaces are spaces by now)
     r"|[0-9]+(?:\.[0-9]+)?"
     r"|\.[0-9]+"
@@ -304,6 +312,8 @@ _ATOMS: list[tuple[str, str, str | None, str]] = [
     ("ns", r"ns|(?i:nanoseconds?)", "nanosecond", "time"),
     ("sec", r"s|secs?|(?i:seconds?)", "second", "time"),
     ("min", r"mins?|(?i:minutes?)", "minute", "time"),
+    # "12.1 H200-hours", "0.28 GPU hours": device-hours are hours of that device's time.
+    ("devhour", r"[A-Z][A-Za-z]{0,3}[0-9]{0,4}[- ](?i:hours?|hrs?)", "hour", "time"),
     ("hour", r"h|hrs?|(?i:hours?)", "hour", "time"),
     ("day", r"(?i:days?)", "day", "time"),
     ("week", r"(?i:weeks?|wks?)", "week", "time"),
@@ -504,9 +514,54 @@ def _is_exponent_position(text: str, begin: int) -> bool:
     if lead.endswith("^"):
         return True
     if lead.endswith("**"):
-        # "d_model ** -0.5" is a power; "**10^30**" is Markdown bold.
+        # "d_model ** -0.5" is a power; "is **20 GPUs**" and "**Total** 20" are Markdown bold.
+        star = text.rfind("**", max(0, begin - 8), begin)
+        if star != -1 and (_opens_bold(text, star) or _closes_bold(text, star)):
+            return False
         operand = lead[:-2].rstrip(" ")
         return bool(operand) and (operand[-1].isalnum() or operand[-1] in ")]}_")
+    return False
+
+
+def _opens_bold(text: str, pos: int) -> bool:
+    """Whether the ``**`` at ``pos`` opens Markdown bold rather than raising to a power.
+
+    Bold hugs its content: a space (or the start, or punctuation) before the opening ``**``,
+    no space after it, and a closing ``**`` later on the same line that follows a non-space
+    and is not itself followed by an operand ("is **20 GPUs**", "about **186 times**").
+    A power is spaced the same on both sides: ``x**2``, ``x ** 2``.
+    """
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 2:pos + 3]
+    if not after or after.isspace() or after == "*" or before.isalnum() or before in ")]}_*":
+        return False
+    line_end = text.find("\n", pos, pos + 300)
+    close = text.find("**", pos + 3, line_end if line_end != -1 else pos + 300)
+    while close != -1:
+        following = text[close + 2:close + 3]
+        if not text[close - 1].isspace() and not (following and (following.isalnum() or following == "(")):
+            return True
+        close = text.find("**", close + 2, line_end if line_end != -1 else pos + 300)
+    return False
+
+
+def _closes_bold(text: str, pos: int) -> bool:
+    """Whether the ``**`` at ``pos`` closes Markdown bold ("**Total** 20"): it follows a
+    non-space, a space or punctuation follows it, and it pairs with an opening ``**``
+    earlier on the same line."""
+    if pos == 0 or text[pos - 1].isspace() or text[pos - 1] == "*":
+        return False
+    after = text[pos + 2:pos + 3]
+    if after and not (after.isspace() or after in ".,;:!?)]"):
+        return False
+    line_start = text.rfind("\n", max(0, pos - 300), pos) + 1
+    opener = text.rfind("**", max(line_start, pos - 300), pos - 1)
+    while opener != -1:
+        before = text[opener - 1] if opener > line_start else " "
+        inner = text[opener + 2:opener + 3]
+        if inner and not inner.isspace() and inner != "*" and not (before.isalnum() or before in ")]}_*"):
+            return True
+        opener = text.rfind("**", max(line_start, pos - 300), opener)
     return False
 
 
@@ -526,6 +581,11 @@ def _read_quantity(norm: _Normalized, match: re.Match) -> Quantity | None:
     value = _core_value(match)
     if value is None:
         return None
+    if match.group("exp2") is not None and ntext.startswith("**", match.end("mant")) \
+            and _closes_bold(ntext, match.end("mant")):
+        # "**20** 5": the ** closes bold around 20, it does not raise 20 to the 5th.
+        core_end = match.end("mant")
+        value = float(match.group("mant").replace(",", "").replace(" ", ""))
     # A power whose exponent could not be read ("10^x", "2^{n}", "2**n") is no number at all.
     if ntext[core_end:core_end + 1] == "." and ntext[core_end + 1:core_end + 2].isdigit():
         return None                  # 1.2.3: a version or section number
@@ -655,6 +715,11 @@ _NEGATION_LABEL = _Lazy(
 # What an equation chain is made of besides numbers: "12.12 × $1.50 ≈ $18.18".
 _CHAIN_CHARS = frozenset(" \t*_=≈~×·⋅/+-()[]^<>≤≥")
 _LABEL_GAP = _Lazy(r"[\s*_:=]*")
+# What may stand between a label and the number it names: "DRAM ≈ ", "DRAM: ", "DRAM | ", "DRAM costs about ".
+_LABEL_TO_NUMBER = _Lazy(
+    r"(?:[ \t*_:=≈~∼|(]|(?i:is|are|was|were|costs?|costing|at|of|about|around|roughly|approximately|approx\.?|"
+    r"needs?|takes?|requires?|totals?|comes[ ]+to|would[ ]+cost|will[ ]+cost)(?![A-Za-z]))*"
+)
 _WORDS = _Lazy(r"[A-Za-z]{3,}")
 # Words that do not name a quantity: a clause made of these ("we get", "which is about")
 # takes its subject from a neighbouring clause.
@@ -730,6 +795,13 @@ class _Spans:
         """The start of the number whose span (with its unit) covers ``pos``, if any."""
         i = bisect.bisect_right(self.starts, pos) - 1
         return self.starts[i] if i >= 0 and self.ends[i] > pos else None
+
+    def labels_a_number(self, text: str, pos: int) -> bool:
+        """Whether a keyword ending at ``pos`` is the label of a number right after it
+        ("DRAM ≈ $800,000", "DRAM: $800,000", "| DRAM | $800,000", "DRAM costs $800,000")."""
+        gap = _LABEL_TO_NUMBER.match(text, pos, min(len(text), pos + 80))
+        i = bisect.bisect_left(self.starts, gap.end())
+        return i < len(self.starts) and self.starts[i] == gap.end()
 
     def chain_start(self, text: str, start: int, limit: int) -> int:
         """Where the equation chain ending in the number at ``start`` begins.
@@ -988,6 +1060,8 @@ class NumberMatcher(Matcher):
                     return True
                 if spans.owner(k_lo) not in (None, start):
                     continue            # "10^29 FLOPs": that keyword is another number's unit
+                if k_lo >= end and spans.labels_a_number(text, k_hi):
+                    continue            # "SSD ≈ $10,000 | DRAM ≈ $800,000": DRAM names the next number
                 if clause_lo <= k_lo and k_hi <= clause_hi:
                     return True
                 # Another clause of the sentence names the quantity: it binds when neither it nor
@@ -1101,7 +1175,9 @@ def number(target: float | int | str, *, rel: float | None = None, abs: float | 
     with no number-stating clause in between and no subject of its own in the number's
     clause ("For compute, we get 10^30"; not "the compute is 1e29, the dataset is 1e30");
     or in a label right before the number's equation chain ("Cost of 1 PF-Day: 12.12 ×
-    $1.50 ≈ $18.18"). A keyword that is the unit of another number does not bind.
+    $1.50 ≈ $18.18"). A keyword that is the unit of another number does not bind, nor
+    does a keyword after the number that labels a number of its own ("SSD ≈ $10,000;
+    DRAM ≈ $800,000": DRAM does not bind $10,000).
     ``near`` only asks for a keyword within ``within_chars`` characters. A number that
     is negated or contrasted ("not 10^28", "instead of 10^29", "10^28 is wrong") is not
     counted as stated.

@@ -485,3 +485,158 @@ def test_expression_accepts_a_single_alias_string() -> None:
 def test_expression_refuses_malformed_variable_definitions(bad_variables: dict) -> None:
     with pytest.raises(ValueError):
         expression("x", variables=bad_variables)
+
+
+# ---------------------------------------------------------------------------------------
+# Regressions reported by case authors
+# ---------------------------------------------------------------------------------------
+N_OPT_RIGHT = "(αA/(βB))^(1/(α+β)) · (C/C₀)^(β/(α+β))"
+N_OPT_LATEX = "(\\alpha A/(\\beta B))^{1/(\\alpha+\\beta)} (C/C_0)^{\\beta/(\\alpha+\\beta)}"
+
+STARRED_LHS = [
+    (f"$N^* = {N_OPT_LATEX}$", True),
+    (f"$N^{{\\star}} = {N_OPT_LATEX}$", True),
+    (f"$N_{{opt}}(C) = {N_OPT_LATEX}$", True),
+    (f"N_opt(C) = {N_OPT_RIGHT}", True),
+    (f"N* = {N_OPT_RIGHT}", True),
+    (f"N_opt(C) = {N_OPT_RIGHT.replace('C₀', 'C0')}", True),      # C0 is C_0 by default
+    (f"D_opt(C) = {N_OPT_RIGHT}", False),                          # another left-hand side
+    (f"L(N) = {N_OPT_RIGHT}", False),
+    (f"N* = {N_OPT_RIGHT.replace('(β/(α+β))', '(α/(α+β))')}", False),  # the swapped twin
+]
+
+
+@pytest.mark.parametrize("answer, passed", STARRED_LHS, ids=[_pid(a) for a, _p in STARRED_LHS])
+def test_expression_bound_to_recognises_starred_and_argument_left_hand_sides(answer: str, passed: bool) -> None:
+    verdict = expression(N_OPT, bound_to="N_opt")(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+@pytest.mark.parametrize("answer, passed", [
+    ("$\\hat\\beta^* = \\frac{c}{c_0^2+c_1^2}$", True),
+    ("$\\hat{\\beta}^{*} = \\frac{c}{c_0^2+c_1^2}$", True),
+    ("$\\hat\\beta^* = \\frac{c}{\\sqrt{c_0^2+c_1^2}}$", False),
+    ("$r^* = \\frac{c}{c_0^2+c_1^2}$", False),
+])
+def test_expression_bound_to_a_name_accepts_its_starred_optimum(answer: str, passed: bool) -> None:
+    assert expression("c/(c_0**2 + c_1**2)", bound_to="beta_hat")(answer).passed is passed
+
+
+DERIVATIVE = "-4*c_0*c_1**4/(c_0**2 + c_1**2)**3"
+DERIVATIVE_ANSWERS = [
+    ("∂L/∂c₀ = -4c₀c₁⁴/(c₀²+c₁²)³", True),
+    ("$$\\frac{\\partial L}{\\partial c_0} = -\\frac{4c_0 c_1^4}{(c_0^2 + c_1^2)^3}$$", True),
+    ("$\\partial L/\\partial c_{0} = -\\frac{4c_0 c_1^4}{(c_0^2 + c_1^2)^3}$", True),
+    ("dL/dc_0 = -4*c_0*c_1**4/(c_0**2 + c_1**2)**3", True),
+    ("`dL/dc0 = -4*c0*c1**4/(c0**2 + c1**2)**3`", True),
+    ("dL/dc_1 = -4*c_0*c_1**4/(c_0**2 + c_1**2)**3", False),      # the other partial derivative
+    ("∂L/∂c₀ = -4c₀c₁⁴/(c₀²+c₁²)²", False),                        # wrong power
+    ("L = -4c₀c₁⁴/(c₀²+c₁²)³", False),
+]
+
+
+@pytest.mark.parametrize("bound", ["dL/dc_0", "∂L/∂c_0", "∂L/∂c₀", "\\frac{\\partial L}{\\partial c_0}", ("dL/dc_0",)],
+                         ids=str)
+@pytest.mark.parametrize("answer, passed", DERIVATIVE_ANSWERS, ids=[_pid(a) for a, _p in DERIVATIVE_ANSWERS])
+def test_expression_bound_to_names_a_derivative_in_any_notation(bound: str, answer: str, passed: bool) -> None:
+    verdict = expression(DERIVATIVE, bound_to=bound)(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+N_EXPONENT = "(C/C_0)**(beta/(alpha + beta))"
+
+
+@pytest.mark.parametrize("relations, answer, passed", [
+    (None, "N_opt ∝ (C/C₀)^(β/(α+β))", False),                    # ∝ does not bind by default
+    (None, "N_opt ≈ (C/C₀)^(β/(α+β))", False),
+    (("=", "∝"), "N_opt ∝ (C/C₀)^(β/(α+β))", True),
+    ("proportional", "$N^* \\propto \\left(\\frac{C}{C_0}\\right)^{\\frac{\\beta}{\\alpha+\\beta}}$", True),
+    (("=", "∝"), "N_opt(C) ∝ (C/C0)^(β/(α+β))", True),
+    (("=", "∝"), "N_opt ≈ (C/C₀)^(β/(α+β))", False),               # ≈ still needs its own opt-in
+    (("=", "∝"), "N_opt ∝ (C/C₀)^(α/(α+β))", False),               # the swapped twin
+    (("=", "∝"), "D_opt ∝ (C/C₀)^(β/(α+β))", False),
+    ("≈", "N_opt ≈ (C/C₀)^(β/(α+β))", True),
+    (("=", "∝"), "N_opt = (C/C₀)^(β/(α+β))", True),                # = always binds
+], ids=lambda value: _pid(str(value)))
+def test_expression_binds_other_relations_only_when_the_case_opts_in(relations, answer: str, passed: bool) -> None:
+    verdict = expression(N_EXPONENT, bound_to="N_opt", relations=relations)(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+def test_expression_explains_that_an_unlisted_relation_does_not_bind() -> None:
+    verdict = expression(N_EXPONENT, bound_to="N_opt")("N_opt ∝ (C/C₀)^(β/(α+β))")
+    assert "it follows '∝'" in verdict.explanation and "relations=" in verdict.explanation
+
+
+def test_expression_refuses_an_unknown_relation() -> None:
+    with pytest.raises(ValueError):
+        expression(N_EXPONENT, bound_to="N_opt", relations="<=")
+
+
+@pytest.mark.parametrize("target, answer, passed", [
+    ("C/(C_0*N)", "D = C/(C0 N)", True),
+    ("C/(C_0*N)", "D = C/(C0*N)", True),
+    ("C/(C_0*N)", "$D = \\frac{C}{C0 N}$", True),                  # not C·0 in LaTeX either
+    ("c_0*c_1", "c0*c1", True),
+    ("c_0*c_1", "`c0 * c1`", True),
+    ("c_0/c_1", "c1/c0", False),                                    # the roles still matter
+    ("C/(C_0*N)", "D = C/(C1 N)", False),
+])
+def test_expression_reads_a_digit_after_a_letter_as_its_subscript(target: str, answer: str, passed: bool) -> None:
+    assert expression(target)(answer).passed is passed
+
+
+@pytest.mark.parametrize("target, answer, passed", [
+    ("5*E", "5 x E", True),
+    ("5*E", "Total = 5 x E", True),
+    ("4*k*(m + l)", "4 x k x (m + l)", True),
+    ("5*E*x", "5 x E", True),                                       # x is the target's own symbol
+    ("5*E", "5x E", False),                                         # glued: the variable x
+    ("5*E", "5 x E x F", False),
+])
+def test_expression_reads_a_lone_x_between_operands_as_times(target: str, answer: str, passed: bool) -> None:
+    assert expression(target)(answer).passed is passed
+
+
+VECTOR_TARGET = [
+    ("$\\hat\\beta = 1/c$", False),                                 # c/(cᵀc) must not collapse to 1/c
+    ("β̂ = c/‖c‖²", True),
+    ("$\\hat\\beta = c/\\|c\\|^2$", True),
+    ("$\\hat\\beta = \\frac{c}{c^\\top c}$", True),
+    ("β̂ = c/(cᵀc)", True),
+    ("$\\hat\\beta = c/(c^T c)$", True),
+    ("`beta_hat = c / np.dot(c, c)`", True),
+    ("`beta_hat = c / c.dot(c)`", True),
+    ("`beta_hat = c / np.linalg.norm(c)**2`", True),
+    ("β̂ = c/‖c‖", False),
+    ("β̂ = c", False),
+    ("β̂ = c/(c cᵀ)", False),                                       # an outer product is not cᵀc
+    ("β̂ = 2c/(cᵀc)", False),
+    ("β̂ = cᵀ/(cᵀc)", False),                                       # a row, not a column
+]
+
+
+@pytest.mark.parametrize("answer, passed", VECTOR_TARGET, ids=[_pid(a) for a, _p in VECTOR_TARGET])
+def test_expression_treats_a_transposed_lowercase_symbol_as_a_vector(answer: str, passed: bool) -> None:
+    verdict = expression("c/(c^T*c)", bound_to="beta_hat")(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+@pytest.mark.parametrize("answer, passed", [
+    ("β̂ = c/(cᵀc)", True),                                         # a transpose in the answer alone
+    ("`beta_hat = c / np.dot(c, c)`", True),
+    ("β̂ = 1/c", False),
+])
+def test_expression_reads_a_dot_product_in_the_answer_even_when_the_target_has_none(answer: str,
+                                                                                    passed: bool) -> None:
+    assert expression("c/norm(c)**2", bound_to="beta_hat")(answer).passed is passed
+
+
+@pytest.mark.parametrize("answer, passed", [
+    ("`s = np.dot(a, b)`", True),
+    ("`s = np.dot(b, a)`", True),                                   # the dot product is symmetric
+    ("`s = a.dot(b)`", True),
+    ("`s = np.dot(a, a)`", False),
+])
+def test_expression_reads_np_dot_as_a_transposed_product(answer: str, passed: bool) -> None:
+    assert expression("a^T*b")(answer).passed is passed

@@ -663,3 +663,96 @@ def test_number_reads_a_flattened_pdf_exponent_as_written() -> None:
     assert not verdict.passed
     assert "1030 FLOPs" in verdict.explanation
     assert math.isclose(extract_quantities("1030 FLOPs")[0].value, 1030)
+
+
+# ---------------------------------------------------------------------------
+# Regressions reported by case authors
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "rendered"), [
+    ("is **20 GPUs**", ["20 GPUs"]),                         # bold after a word: emphasis
+    ("about **186 times** larger", ["186"]),
+    ("the answer is **2 GB**.", ["2 GB"]),
+    ("we need **2**.", ["2"]),
+    ("**Total** 20 GPUs", ["20 GPUs"]),                      # a closing ** before a number
+    ("**10^30** FLOPs", ["1e30 FLOPs"]),
+    ("x ** 2", []),                                          # code: still a power
+    ("x**2", []),
+    ("x **2 + y**3", []),                                    # no closing bold: a power
+    ("d_model ** -0.5", []),
+    ("10 ** 2", ["100"]),
+])
+def test_extract_quantities_reads_markdown_bold_as_emphasis_never_as_an_exponent(text: str,
+                                                                                rendered: list[str]) -> None:
+    assert [q.render() for q in extract_quantities(text)] == rendered
+
+
+@pytest.mark.parametrize(("matcher", "answer"), [
+    (number("2 GB"), "the answer is **2 GB**"),
+    (number(20, unit="GPUs"), "So the 1T model is **20 GPUs**."),
+    (number(186), "GPT-6 is about **186 times** larger"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_number_accepts_a_bold_quantity_after_a_word(matcher: Matcher, answer: str) -> None:
+    verdict = matcher(answer)
+    assert verdict.passed, verdict.summary()
+
+
+DRAM_10K = number("$10,000", bound_to="DRAM")
+
+LATER_LABEL_CASES = [
+    # (answer, passes): a keyword after the number that names a number of its own does not bind
+    ("SSD ≈ $10,000/year; DRAM ≈ $800,000/year.", False),
+    ("SSD ≈ $10,000/year DRAM ≈ $800,000/year.", False),
+    ("SSD ≈ $10,000/year, DRAM costs $800,000/year.", False),
+    ("SSD $10,000/year vs DRAM $800,000/year", False),
+    ("| SSD | $10,000/year | DRAM | $800,000/year |", False),
+    ("SSD costs $800,000 per year; DRAM costs $10,000 per year.", True),   # the swapped twin is DRAM's
+    ("Keeping it in DRAM costs $10,000 per year.", True),
+    ("$10,000 per year for DRAM", True),
+    ("| DRAM | $10,000/year |", True),
+]
+
+
+@pytest.mark.parametrize(("answer", "passes"), LATER_LABEL_CASES, ids=[a for a, _p in LATER_LABEL_CASES])
+def test_number_bound_to_ignores_a_later_keyword_that_labels_its_own_number(answer: str, passes: bool) -> None:
+    verdict = DRAM_10K(answer)
+    assert verdict.passed is passes, verdict.summary()
+
+
+@pytest.mark.parametrize(("matcher", "answer", "passes"), [
+    (number("12.1 hours"), "12.12 hours per PF-day", True),
+    (number("12.1 hours"), "≈ 12.1 H200-hours per PF-day", True),          # device-hours are hours
+    (number("0.28 hours", rel=0.05), "≈ 0.28 GPU hours", True),
+    (number(8.64e19, unit="FLOPs"), "8.64 × 10^19 FLOPs per PF-day", True),
+    (number("$18.18"), "$18.18 per PF-day", True),
+    (number("$18.18"), r"$12.12 \times 1.5 \approx \$18.18$ per PF-day", True),
+    (number("41.7 s"), "41.7 s per token", True),
+    (number("$10,000"), "$10k per year", True),
+    (number("$18.18"), "$1.50 per hour", False),
+    (number("12.1 hours"), "12.1 PF-days per hour", False),                 # the numerator is PF-days
+    (number(8.64e19, unit="FLOPs"), "8.64 × 10^19 PF-days", False),
+    (number("12.1 hours/PF-day"), "12.1 hours", False),                      # a rate target needs the rate
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_number_reads_a_rate_per_unit_as_also_stating_its_numerator(matcher: Matcher, answer: str,
+                                                                     passes: bool) -> None:
+    verdict = matcher(answer)
+    assert verdict.passed is passes, verdict.summary()
+
+
+@pytest.mark.parametrize(("text", "rendered"), [
+    ("$10, 000", ["$10000"]),
+    ("$800, 000/year", ["$800000/year"]),
+    ("$1, 000, 000", ["$1e6"]),
+    (r"\$10, 000", ["$10000"]),
+    ("$10,000", ["$10000"]),
+    ("10, 000 and 5", ["10", "0", "5"]),                     # not a dollar amount: never merged
+    ("$5, 10, 20", ["$5", "10", "20"]),                      # not a thousands group
+])
+def test_extract_quantities_merges_a_pdf_flattened_thousands_group_only_in_a_dollar_amount(
+        text: str, rendered: list[str]) -> None:
+    assert [q.render() for q in extract_quantities(text)] == rendered
+
+
+def test_number_reads_a_pdf_flattened_dollar_amount() -> None:
+    assert number("$10,000")("SSD: 2 × 10^8 × $0.00005 = $10, 000").passed
+    assert not number(10000)("10, 000 and 5").passed
