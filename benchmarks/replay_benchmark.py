@@ -46,7 +46,8 @@ def _run(work: Path, cache: Path) -> tuple[float, int, bool]:
         cwd=work, env=env, capture_output=True, text=True,
     )
     elapsed = time.perf_counter() - start
-    imported_torch = any(line.rstrip().endswith("| torch") for line in proc.stderr.splitlines())
+    imported_torch = any(line.startswith("import time:") and line.split("|")[-1].strip() == "torch"
+                         for line in proc.stderr.splitlines())
     return elapsed, proc.returncode, imported_torch
 
 

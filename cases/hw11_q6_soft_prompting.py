@@ -7,7 +7,7 @@ question text asks for, stated without indices.
 
 import re
 
-from pytest_hwcheck import Concept, Part, Question, Verdict, any_of, expression, keywords, not_, true_false
+from pytest_hwcheck import Concept, Part, Question, Verdict, any_of, expression, keywords, not_, similar, true_false
 from pytest_hwcheck.matchers.text import is_negated
 
 PROMPT = r"""## 6. Soft Prompting
@@ -234,6 +234,21 @@ PART_D = Part(
         "At test time, start a new task from the meta-learned P_init and take a few gradient steps on its support data."
     ),
     concepts=[
+        Concept(
+            # Topic only: embeddings cannot tell the right loop structure from a swapped one, so this
+            # concept is worth little and the loop concepts below carry the grade.
+            "describes-maml-over-the-prompt",
+            similar(
+                "Use MAML to meta-learn the initialization of the soft prompt: an inner loop adapts the prompt with a "
+                "few gradient steps on each task's support set, and an outer loop updates the shared initialization "
+                "from the loss on the query set, with the GPT weights frozen.",
+                threshold=0.5,
+                also=keywords(any_of=[("MAML", "meta-learn", "meta-learned", "meta-learning", "meta learning",
+                                       "inner loop", "outer loop")]),
+            ),
+            points=0.5,
+            description="The answer is about meta-learning the soft prompt (topic check, with a keyword guard)",
+        ),
         Concept(
             "meta-learn-prompt-init",
             keywords(regex=True, any_of=[
