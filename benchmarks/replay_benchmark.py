@@ -41,7 +41,8 @@ def _run(work: Path, cache: Path) -> tuple[float, int, bool]:
                PYTHONPROFILEIMPORTTIME="1")
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--hw-model=all", "-q", "-p", "no:cacheprovider",
+        # --capture=sys: fd-level capture would swallow the import-time log written while tests run.
+        [sys.executable, "-m", "pytest", "--hw-model=all", "-q", "-p", "no:cacheprovider", "--capture=sys",
          "-o", f"hw_embedding_cache={cache}"],
         cwd=work, env=env, capture_output=True, text=True,
     )
