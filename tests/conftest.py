@@ -13,6 +13,12 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A hung test fails instead of stalling CI: matchers bound their own time, this is the backstop."""
+    if config.pluginmanager.hasplugin("timeout") and not config.getoption("timeout", None):
+        config.option.timeout = 300
+
 REGISTRY = """
 [tool.pytest.ini_options]
 addopts = "-p no:deepeval -p no:benchmark"
