@@ -40,3 +40,12 @@ def test_each_readme_matcher_example_passes_the_answer_and_fails_its_wrong_twin(
 
 def test_a_readme_matchers_repr_is_the_factory_call():
     assert repr(choice("b", options="abcd")) == "choice(expected='b', options='abcd')"
+
+
+def test_the_readme_shows_the_worked_example_case_file_exactly_as_shipped():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    case = (root / "cases" / "hw12_q1_debugging_transformers.py").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"```python\n{case}```" in readme
