@@ -4,8 +4,9 @@ Case files import their vocabulary from here::
 
     from pytest_hwcheck import Question, Part, Concept, keywords, number
 
-Matcher factories are imported lazily (on first attribute access) so that
-``import pytest_hwcheck`` stays cheap.
+Everything is imported lazily (on first attribute access): pytest imports this
+package for every run through the plugin entry point, and a run without
+``--hw-*`` options must not pay for pydantic, sympy or anything else.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .case import CaseDefinitionError, Concept, Part, Question
-from .verdict import Verdict
-
 __version__ = "0.1.0"
 
-# factory name -> module that defines it
+# public name -> module (relative to this package) that defines it
+_LAZY = {
+    "Question": ".case",
+    "Part": ".case",
+    "Concept": ".case",
+    "CaseDefinitionError": ".case",
+    "Verdict": ".verdict",
+}
 _MATCHERS = {
     "keywords": "keywords",
     "choice": "choices",
@@ -34,13 +39,19 @@ _MATCHERS = {
     "Matcher": "base",
 }
 
-__all__ = ["Question", "Part", "Concept", "Verdict", "CaseDefinitionError", *_MATCHERS]
+_LAZY.update({name: f".matchers.{module}" for name, module in _MATCHERS.items()})
+
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str) -> Any:
-    module = _MATCHERS.get(name)
+    module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_hwcheck' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".matchers.{module}", __name__), name)
+    value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -23,7 +23,7 @@ def test_plugin_is_inert_without_hw_options(project):
 def test_plain_pytest_imports_nothing_heavy():
     code = (
         "import sys, pytest_hwcheck.plugin, pytest_hwcheck;"
-        "heavy = [m for m in ('vcr', 'sympy', 'pint', 'torch', 'sentence_transformers', 'deepeval', 'numpy') if m in sys.modules];"
+        "heavy = [m for m in ('vcr', 'sympy', 'pint', 'torch', 'sentence_transformers', 'deepeval', 'numpy', 'pydantic', 'httpx') if m in sys.modules];"
         "print(heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
