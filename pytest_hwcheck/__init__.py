@@ -48,9 +48,9 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_hwcheck' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    # Not cached here: the defining module in sys.modules stays the single source of truth
+    # (a test harness that restores sys.modules must not leave two Question classes around).
+    return getattr(importlib.import_module(module, __name__), name)
 
 
 def __dir__() -> list[str]:
