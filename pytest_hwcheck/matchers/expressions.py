@@ -19,7 +19,10 @@ not count; and with ``bound_to="std"`` only expressions assigned to ``std`` coun
 
 Small conveniences: ``C0``/``c1`` read as the target's ``C_0``/``c_1``; a lone `` x `` between
 two operands in prose is a multiplication sign (``5 x E``) unless ``x`` is a target symbol;
-``np.dot(a, b)`` and ``a.dot(b)`` are ``aᵀb``.
+``np.dot(a, b)`` and ``a.dot(b)`` are ``aᵀb``; LaTeX written outside ``$…$``
+(``W_{QK} = W_Q^\\top W_K``, ``\\frac``, ``\\sqrt``) is read as math; a parenthesised prose note
+right after a formula ("W_OV = W_O W_V (a low-rank matrix)") ends it; ``∇_A L`` and
+``\\nabla_A L`` are the derivative ``dL/dA``, a matrix when A is one.
 
 Pathological input (a megabyte of text, ``\\frac`` nested 500 deep, ``10**10**10**10``,
 ``"(" * 10000``) is rejected by limits on length, nesting depth, number size and exponent
@@ -207,11 +210,13 @@ class _LexContext:
     """What the tokenizer needs to know: names that must stay whole, and the time budget."""
 
     def __init__(self, known: set[str], single_letters: set[str], deadline: Deadline | None = None,
-                 relations: frozenset[str] = frozenset({"="})) -> None:
+                 relations: frozenset[str] = frozenset({"="}), math_names: frozenset[str] = frozenset()) -> None:
         self.known = known
         self.single_letters = single_letters
         self.deadline = deadline
         self.relations = relations
+        # Names that stand for quantities (target symbols, their aliases, defined variables): never prose.
+        self.math_names = math_names
         self.steps = 0
 
     def tick(self) -> None:
@@ -251,8 +256,18 @@ _DERIVATIVE_RES = {
     "frac": _lazy_re(r"\\[dtc]?frac\s*\{\s*" + _DERIV_D + r"\s*(" + _DERIV_SYM + r")\s*\}\s*\{\s*" + _DERIV_D
                      + r"\s*(" + _DERIV_SYM + r")\s*\}"),
     "d": _lazy_re(r"d(" + _DERIV_SYM + r")\s*/\s*d(" + _DERIV_SYM + r")(?![A-Za-z0-9_{])"),
+    # ``∇_A L``, ``\nabla_{W_Q} \mathcal{L}``: the gradient of L with respect to A, named dL/dA.
+    # Groups are (numerator, denominator) like the others, so the subscript comes second.
+    "nabla": _lazy_re(r"(?:∇|\\nabla)\s*_\s*(?:\{\s*(?P<den_braced>" + _DERIV_SYM + r")\s*\}|(?P<den>" + _DERIV_SYM
+                      + r"))(?:\s|\\[,;:! ])*(?:\\math(?:cal|rm|it|bf|scr)\s*\{\s*(?P<num_wrapped>[A-Za-z])\s*\}"
+                      + r"|(?P<num>" + _DERIV_SYM + r")(?![A-Za-z0-9_{]))"),
 }
 _CARET_T_TEXT = _lazy_re(r"\s*(?:\{\s*T\s*\}|\(\s*T\s*\)(?![A-Za-z0-9_(])|⊤|T(?![A-Za-z0-9_(]))")
+# A transpose spelled with a LaTeX command in a plain line (``W_Q^\top W_K`` outside ``$…$``): the
+# command cannot be anything else, so it is read as in LaTeX even where bare letters are prose.
+_CARET_T_COMMAND = _lazy_re(
+    r"\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\}|\\rm\s+T|\\mathsf\s+T)\s*\}"
+    r"|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\})")
 
 
 def _is_ascii_letter(c: str) -> bool:
@@ -365,6 +380,11 @@ class _Lexer:
         m = _DERIVATIVE_RES[form].match(self.s, i, end)
         if m is None:
             return None
+        if form == "nabla":
+            numerator = m.group("num") or m.group("num_wrapped")
+            denominator = m.group("den") or m.group("den_braced")
+            out.append(_Tok(NAME, _derivative_name(numerator, denominator), i, m.end(), "multi"))
+            return m.end()
         out.append(_Tok(NAME, _derivative_name(m.group(1), m.group(2)), i, m.end(), "multi"))
         return m.end()
 
@@ -642,6 +662,10 @@ class _Lexer:
             stop = self._derivative("partial", i, end, out)
             if stop is not None:
                 return stop
+        if cmd == "nabla":
+            stop = self._derivative("nabla", i, end, out)   # \nabla_A L is dL/dA
+            if stop is not None:
+                return stop
         if cmd in _LATEX_MULT:
             out.append(_Tok(OP, "*", i, j))
             return j
@@ -776,6 +800,8 @@ class _Lexer:
     def _caret(self, i: int, j: int, end: int, mode: str, out: list[_Tok]) -> int:
         """``^`` or ``**`` at ``s[i:j]``: a transpose (``^T``, ``^\\top``) or a power."""
         m = (_CARET_T_LATEX if mode == "latex" else _CARET_T_TEXT).match(self.s, j, end)
+        if m is None and mode != "latex":
+            m = _CARET_T_COMMAND.match(self.s, j, end)
         if m is not None and self.s[i] == "^":
             out.append(_Tok(TR, "T", i, m.end()))
             return m.end()
@@ -925,6 +951,10 @@ class _Lexer:
             stop = self._derivative("∂", i, end, out)
             if stop is not None:
                 return stop
+        if c == "∇":
+            stop = self._derivative("nabla", i, end, out)   # ∇_A L is dL/dA
+            if stop is not None:
+                return stop
         if c in _BAD_CHARS:
             out.append(_Tok(BAD, c, i, i + 1))
             return i + 1
@@ -961,6 +991,16 @@ def _derivative_name(numerator: str, denominator: str) -> str:
         return _canon_spelling(_DIGIT_SUFFIX_RE.sub(r"\1_\2", symbol))   # dc0 is dc_0
 
     return f"d{canon(numerator)}/d{canon(denominator)}"
+
+
+def _upper_case_quantity(name: str) -> bool:
+    """Whether a name denotes a matrix in non-commutative mode: upper case (``W_Q``), or a
+    derivative with respect to an upper-case name (``dL/dW``)."""
+    if name[:1].isupper():
+        return True
+    if name.startswith("d") and "/d" in name:
+        return name.rpartition("/d")[2][:1].isupper()
+    return False
 
 
 def _canon_fragment(text: str) -> str:
@@ -1462,7 +1502,7 @@ def _apply_func(name: str, x: float) -> float:
 class _Candidate:
     """An expression found in the answer, with where it is and what it is assigned to."""
 
-    __slots__ = ("ast", "start", "end", "lhs", "lhs_start", "negated", "bound", "mode", "result")
+    __slots__ = ("ast", "start", "end", "lhs", "lhs_start", "rhs_end", "negated", "bound", "mode", "result")
 
     def __init__(self, ast: tuple, start: int, end: int, lhs: tuple[str, ...], lhs_start: int | None,
                  mode: str) -> None:
@@ -1471,14 +1511,20 @@ class _Candidate:
         self.end = end
         self.lhs = lhs
         self.lhs_start = lhs_start
+        self.rhs_end: int | None = None  # end of a name it is bound to on its right (``W_O W_V = W_OV``)
         self.mode = mode
         self.negated: str | None = None
         self.bound = False
         self.result: tuple[str, str] | None = None  # (status, method)
 
+    @property
+    def evidence_end(self) -> int:
+        """Where the statement ends: after the name on the right of ``W_O W_V = W_OV``."""
+        return self.end if self.rhs_end is None else max(self.end, self.rhs_end)
+
     def evidence(self, answer: str) -> str:
         start = self.lhs_start if self.lhs_start is not None else self.start
-        return answer[start:self.end]
+        return answer[start:self.evidence_end]
 
 
 _FENCE_RE = _lazy_re(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+-]*)")
@@ -1672,8 +1718,18 @@ def _lhs_name_index(toks: list[_Tok], n: int) -> int:
     return n
 
 
+def _is_prose_word(tok: _Tok, math_names: frozenset[str]) -> bool:
+    """Whether a NAME token is an English word read as a name only because a case listed it
+    (``bound_to=("L", "logits")`` makes "logits" a name): "The logits L = …" names L, while
+    ``k L = …`` (a product) names nothing."""
+    value = tok.value
+    return (tok.kind == NAME and len(value) >= 3 and value.isalpha() and value.islower()
+            and value not in math_names and value not in _FUNCS and value not in _LATEX_GREEK)
+
+
 def _binding(toks: list[_Tok], i: int, chains: dict[int, tuple[tuple[str, ...], int | None]],
-             relations: frozenset[str] = frozenset({"="})) -> tuple[tuple[str, ...], int | None]:
+             relations: frozenset[str] = frozenset({"="}),
+             math_names: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], int | None]:
     """The name(s) the expression starting at token ``i`` is assigned to, and where that starts."""
     k = i - 1
     while k >= 0 and toks[k].kind == SPAN:
@@ -1691,7 +1747,7 @@ def _binding(toks: list[_Tok], i: int, chains: dict[int, tuple[tuple[str, ...], 
             while before >= 0 and toks[before].kind == SPAN:
                 before -= 1
             if before < 0 or toks[before].kind in _BOUNDARIES or toks[before].kind == LP or (
-                    toks[before].kind == WORD):
+                    toks[before].kind == WORD) or _is_prose_word(toks[before], math_names):
                 return (toks[n].value,), toks[n].start
         return chains.get(k, ((), None))
     # Prose: "<name> [is|of|to|...] <expression>" and "<name>: <expression>".
@@ -1715,6 +1771,71 @@ def _binding(toks: list[_Tok], i: int, chains: dict[int, tuple[tuple[str, ...], 
         start_two = toks[j].start
         return tuple(names), start_two if toks[j].value.lower() not in _NOT_LHS_WORDS else start
     return tuple(names), start
+
+
+#: What may follow the name on the right of ``W_O W_V = W_OV`` for the name to stand alone there.
+_AFTER_RIGHT_NAME = {END, SEP, COMMA, SPAN, WORD, RP, REL, ASSIGN}
+
+
+def _bound_on_right(toks: list[_Tok], j: int, relations: frozenset[str]) -> _Tok | None:
+    """The name an expression ending before token ``j`` is equated with on its right
+    (``W_O W_V = W_OV``), when ``toks[j]`` is ``=`` (or an opted-in symmetric relation) and the
+    name stands alone after it; else None.
+
+    Directional assignments (``:=``, ``←``) and code (where ``=`` assigns right to left) do not
+    count, and neither does a name that goes on (``= W_OV^T``, ``= W_OV x``, ``= f(x)``).
+    """
+    if j >= len(toks):
+        return None
+    relation = toks[j]
+    if not (relation.kind == ASSIGN and relation.value == "=") and not (
+            relation.kind == REL and _binds_as(relation, relations)):
+        return None
+    k = j + 1
+    while k < len(toks) and toks[k].kind == SPAN:
+        k += 1
+    if k >= len(toks) or toks[k].kind != NAME or toks[k].flag == "const":
+        return None
+    after = toks[k + 1].kind if k + 1 < len(toks) else END
+    return toks[k] if after in _AFTER_RIGHT_NAME else None
+
+
+#: Words that make ``(a times b)`` arithmetic rather than a note about the formula before it.
+_MATH_WORDS = {"times", "plus", "minus", "over", "divided", "multiplied", "squared", "cubed", "to", "by"}
+#: Words that no formula holds: a bracket containing one is a sentence ("(W_OV is low rank)").
+_LINKING_WORDS = {"is", "are", "was", "were", "has", "have", "being", "which", "where", "see", "note"}
+_NOTE_LOOKAHEAD = 12   # tokens of a bracket inspected for prose; notes are short
+
+
+def _opens_prose_note(answer: str, toks: list[_Tok], j: int) -> bool:
+    """Whether the bracket at token ``j`` opens a prose note ("(a low-rank matrix)", "(the
+    fix)", "(i.e. …)", "(W_OV is d×d)") that ends the formula before it, rather than a factor.
+
+    A note starts with a word, with "e.g."/"i.e.", or with the article "a" and holds a
+    non-arithmetic word before it closes; or it holds a linking word ("is", "has", "which").
+    A bracket that reads as math (``(m + l)``, ``(a times b)``, ``(T tokens)``) still makes the
+    formula before it unreadable, so a formula is never cut to a prefix that happens to match.
+    """
+    if toks[j].kind != LP or toks[j].value not in "([" or j + 1 >= len(toks):
+        return False
+    first = toks[j + 1]
+    if first.kind == WORD:
+        return True
+    second = toks[j + 2] if j + 2 < len(toks) else None
+    if second is None:
+        return False
+    # ``e.g.`` and ``i.e.`` lex as a dotted name (``e.g`` like ``np.sqrt``) and a full stop.
+    if first.kind == NAME and answer[first.start:first.end].lower() in ("e.g", "i.e") and second.value == ".":
+        return True
+    article = first.kind == NAME and first.value in ("a", "A") and second.kind != OP
+    for tok in toks[j + 1:j + 1 + _NOTE_LOOKAHEAD]:
+        if tok.kind in (RP, LP, SEP):
+            break
+        if tok.kind == WORD:
+            word = tok.value.lower()
+            if word in _LINKING_WORDS or (article and word not in _MATH_WORDS):
+                return True
+    return False
 
 
 def _scan_unit(answer: str, pieces: list[tuple[str, int, int]], ctx: _LexContext,
@@ -1756,15 +1877,19 @@ def _scan_unit(answer: str, pieces: list[tuple[str, int, int]], ctx: _LexContext
             stop = toks[j] if j < n else None
             clean = ast is not None and (
                 stop is None or stop.kind in _TERMINATORS
-                or (mode == "plain" and stop.kind == LP and j + 1 < n and toks[j + 1].kind == WORD))
+                or (mode == "plain" and _opens_prose_note(answer, toks, j)))
             if clean:
                 # A lone name before ``=`` is the left-hand side, not a candidate.
                 is_lhs = ast[0] == "name" and stop is not None and _binds_as(stop, ctx.relations)
-                lhs, lhs_start = _binding(toks, i, chains, ctx.relations)
+                lhs, lhs_start = _binding(toks, i, chains, ctx.relations, ctx.math_names)
                 if stop is not None and _binds_as(stop, ctx.relations) and lhs and not is_lhs:
                     chains[j] = (lhs, lhs_start)  # ``x = a = b``: b is assigned to x too
                 if not is_lhs and len(found) < _MAX_CANDIDATES:
-                    found.append(_Candidate(ast, t.start, toks[j - 1].end, lhs, lhs_start, mode))
+                    cand = _Candidate(ast, t.start, toks[j - 1].end, lhs, lhs_start, mode)
+                    right = _bound_on_right(toks, j, ctx.relations) if mode != "code" else None
+                    if right is not None and right.value not in lhs:
+                        cand.lhs, cand.rhs_end = lhs + (right.value,), right.end
+                    found.append(cand)
                 i = j
                 run_start = False
                 continue
@@ -1791,7 +1916,9 @@ _NEG_BEFORE_RE = _lazy_re(
     r"mistaken(?:ly)?|erroneous(?:ly)?|false)\b|❌|✗|✘", re.I)
 _NOT_ONLY_RE = _lazy_re(r"\bnot\s+(?:only|just|merely)\b", re.I)
 _NEG_AFTER_RE = _lazy_re(
-    r"^[\s`$)*]*(?:\(\s*(?:wrong|incorrect|bad|buggy|bug|old|original)\s*\)|[—–-]?\s*(?:is|was|would\s+be|will\s+be|"
+    r"^[\s`$)*]*(?:\(\s*(?:wrong|incorrect|bad|buggy|bug|old|original)\s*\)"
+    r"|\(\s*(?:a|an|the|this\s+is)\s+(?:wrong|incorrect|bad|buggy|bug|old|original|mistake|typo)\b"
+    r"|[—–-]?\s*(?:is|was|would\s+be|will\s+be|"
     r"are|were|'s)\s+(?:\w+\s+){0,2}?(?:wrong|incorrect|bad|buggy|the\s+bug|a\s+bug|the\s+problem|the\s+issue|"
     r"a\s+mistake|not\s+(?:correct|right|the\s+fix|it|enough))|(?:is|was|are|were|would)\s+not\b|isn't|wasn't|"
     r"aren't|won't\s+work|doesn't\s+work|does\s+not\s+work|❌|✗|✘|[—–-]\s*(?:wrong|incorrect))", re.I)
@@ -1805,7 +1932,7 @@ def _negation_cue(answer: str, cand: _Candidate, info: dict) -> str | None:
     """The phrase that negates or contrasts the candidate, if any (None when it is asserted)."""
     start = cand.lhs_start if cand.lhs_start is not None else cand.start
     line_start = answer.rfind("\n", 0, start) + 1
-    line_end = answer.find("\n", cand.end)
+    line_end = answer.find("\n", cand.evidence_end)
     line_end = len(answer) if line_end < 0 else line_end
     if info.get("code") and cand.mode == "code":
         if info.get("diff_removed"):
@@ -1824,7 +1951,7 @@ def _negation_cue(answer: str, cand: _Candidate, info: dict) -> str | None:
     m = _NEG_BEFORE_RE.search(window_clean)
     if m:
         return window.strip()
-    after = answer[cand.end:min(line_end, cand.end + 120)]
+    after = answer[cand.evidence_end:min(line_end, cand.evidence_end + 120)]
     m = _NEG_AFTER_RE.search(after)
     if m:
         return after[:m.end()].strip()
@@ -2198,8 +2325,10 @@ class _Expression(Matcher):
 
     def is_matrix(self, name: str, vectors: frozenset[str] = frozenset()) -> bool:
         """Whether a name is non-commutative: a vector (a lower-case name written with a
-        transpose) or, in non-commutative mode, an upper-case matrix; the rest are scalars."""
-        return name in vectors or (self.noncommutative and name[:1].isupper())
+        transpose) or, in non-commutative mode, an upper-case matrix or the derivative with
+        respect to one (``dL/dW`` has W's shape, so ``(∇_W L) Bᵀ`` is not ``Bᵀ (∇_W L)``);
+        the rest are scalars."""
+        return name in vectors or (self.noncommutative and _upper_case_quantity(name))
 
     def vectors_in(self, ast: tuple) -> frozenset[str]:
         """The vectors of a comparison: lower-case names transposed in the target or in ``ast``,
@@ -2316,8 +2445,10 @@ class _Expression(Matcher):
                 self._sympy_targets[vectors] = self._to_sympy(self.target_ast, sympy, vectors=vectors)
             return self._sympy_targets[vectors]
 
-    def _symbolic(self, ast: tuple) -> tuple[bool, Any]:
-        """Whether candidate − target simplifies to 0 (and the candidate as sympy)."""
+    def _symbolic(self, ast: tuple) -> tuple[bool, str | None]:
+        """Whether candidate − target simplifies to 0, and, when it reduces to a nonzero
+        number instead, that number (rendered): then the two certainly differ, however
+        close they are in floating point (``3**27 + 1`` vs ``3**27``)."""
         import sympy
 
         vectors = self.vectors_in(ast)
@@ -2325,10 +2456,13 @@ class _Expression(Matcher):
         target = self._target_sympy(sympy, vectors)
         diff = candidate - target
         if diff == 0:
-            return True, candidate
-        if self.noncommutative or vectors:
-            return sympy.expand(diff) == 0, candidate
-        return sympy.simplify(diff) == 0, candidate
+            return True, None
+        residue = sympy.expand(diff) if self.noncommutative or vectors else sympy.simplify(diff)
+        if residue == 0:
+            return True, None
+        if residue.is_number and not residue.free_symbols and residue.evalf(30) != 0:
+            return False, shorten(str(residue), 40)
+        return False, None
 
     def _sympy_str(self, ast: tuple, seconds: float) -> str:
         def build() -> str:
@@ -2371,18 +2505,21 @@ class _Expression(Matcher):
             return cand.result
         seconds = max(0.05, min(self.timeout, deadline.remaining()))
         try:
-            zero, _ = _run_bounded(lambda: self._symbolic(cand.ast), seconds)
+            zero, constant = _run_bounded(lambda: self._symbolic(cand.ast), seconds)
         except _Timeout:
-            zero = None
+            zero, constant = None, None
             note = f"simplify timed out after {seconds:.1f}s"
         except Exception as exc:  # noqa: BLE001 - sympy may reject odd input; numerics decide
-            zero = None
+            zero, constant = None, None
             note = f"sympy failed ({type(exc).__name__})"
         else:
             how = "expand" if self.noncommutative or self.vectors_in(cand.ast) else "simplify"
             note = f"{how}(candidate - target) == 0" if zero else f"{how} did not reach 0"
         if zero:
             cand.result = ("equivalent", "symbolically equivalent: " + note)
+        elif zero is False and constant:
+            # An exact nonzero difference outweighs floating-point agreement.
+            cand.result = ("different", f"candidate - target = {constant}, not 0")
         elif numeric == "equal":
             cand.result = ("equivalent", f"numerically equal at {_NUMERIC_POINTS} random points ({note})")
         elif zero is False:
@@ -2432,7 +2569,8 @@ class _Expression(Matcher):
 
     def _find(self, answer: str, deadline: Deadline) -> tuple[list[_Candidate], list[tuple[int, int, str]], str]:
         """Every expression in the answer, and why reading stopped early ("" if it did not)."""
-        ctx = _LexContext(self.known, self.single_letters, deadline, self.relations)
+        ctx = _LexContext(self.known, self.single_letters, deadline, self.relations,
+                          frozenset(self.target_symbols | set(self.alias_map) | set(self.definitions)))
         candidates: list[_Candidate] = []
         bad: list[tuple[int, int, str]] = []
         incomplete = ""
@@ -2552,7 +2690,10 @@ def expression(target: str, *, aliases: Mapping[str, Iterable[str] | str] | None
       starred name also counts for the plain one (``\\hat\\beta^* =`` for ``beta_hat``).
       Derivatives are named ``dL/dc_0``: ``bound_to="dL/dc_0"`` (or ``"∂L/∂c_0"``,
       ``"\\frac{\\partial L}{\\partial c_0}"``) accepts ``∂L/∂c₀ = ...``,
-      ``\\frac{\\partial L}{\\partial c_0} = ...`` and ``dL/dc_0 = ...`` alike.
+      ``\\frac{\\partial L}{\\partial c_0} = ...`` and ``dL/dc_0 = ...`` alike, and ``∇_A L`` or
+      ``\\nabla_A L`` is ``dL/dA``. A prose word before the left-hand side does not hide it
+      ("The logits L = ..." binds to L), and a bound name standing alone on the right binds
+      too (``W_O W_V = W_OV``; not ``:=``, ``←`` or code, which assign one way only).
     - ``relations``: relations besides ``=`` that also bind a formula to its left-hand side,
       e.g. ``relations=("=", "∝")`` (or ``"proportional"``) accepts ``N^* \\propto ...``;
       ``"≈"`` (``"approx"``) and ``"~"`` (``"sim"``) likewise. Off by default: ``N ≈ ...`` and
@@ -2561,10 +2702,11 @@ def expression(target: str, *, aliases: Mapping[str, Iterable[str] | str] | None
     - ``variables``: a mapping of names (or norms such as ``"‖c‖"``) to definitions in the
       target's symbols, substituted before comparing (``{"‖c‖": "sqrt(c_0**2 + c_1**2)"}``),
       or a list of extra names to keep whole instead of reading them as products of letters.
-    - ``noncommutative``: compare with matrix semantics (upper-case names are matrices,
-      ``X^T`` is a transpose, order matters). Defaults to on when the target has a transpose.
-      Lower-case names written with a transpose, in the target or the answer, are vectors
-      either way (``cᵀc`` is a dot product, ``1/c`` is undefined).
+    - ``noncommutative``: compare with matrix semantics (upper-case names and derivatives with
+      respect to them, ``dL/dW``, are matrices; ``X^T`` is a transpose; order matters).
+      Defaults to on when the target has a transpose. Lower-case names written with a
+      transpose, in the target or the answer, are vectors either way (``cᵀc`` is a dot
+      product, ``1/c`` is undefined).
     - ``timeout``: seconds allowed for each sympy step (simplification runs in a worker
       thread and is abandoned, not awaited, past this).
 

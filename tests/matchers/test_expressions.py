@@ -640,3 +640,123 @@ def test_expression_reads_a_dot_product_in_the_answer_even_when_the_target_has_n
 ])
 def test_expression_reads_np_dot_as_a_transposed_product(answer: str, passed: bool) -> None:
     assert expression("a^T*b")(answer).passed is passed
+
+
+# A parenthesised prose note after a formula ends the formula; a bracket that reads as math does not.
+PROSE_NOTES = [
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, "where W_QK = W_Qᵀ W_K (a matrix).", True),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (a low-rank matrix)", True),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (e.g. a d × d matrix)", True),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (W_OV is low rank)", True),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V [the OV circuit]", True),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_V W_O (a low-rank matrix)", False),   # order still matters
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (a + b)", False),              # a factor, not a note
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (a times b)", False),
+    ("W_O*W_V", {"noncommutative": True}, "W_OV = W_O W_V (T tokens)", False),            # starts like math
+    ("d_model**-0.5", {"bound_to": "std"}, "std = d_model**-0.5 (a much smaller value)", True),
+    ("d_model**-0.5", {"bound_to": "std"}, "std = d_model**-0.5 (a mistake)", False),      # the note negates it
+    ("d_model**-0.5", {"bound_to": "std"}, "std = d_model**-0.5 (the old init)", False),
+]
+
+
+@pytest.mark.parametrize("target, settings, answer, passed", PROSE_NOTES, ids=[_pid(r[2]) for r in PROSE_NOTES])
+def test_expression_ends_a_formula_at_a_parenthesised_prose_note(target: str, settings: dict, answer: str,
+                                                                  passed: bool) -> None:
+    verdict = expression(target, **settings)(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+BARE_LATEX = [
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, r"W_{QK} = W_Q^\top W_K", True),
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, r"W_{QK} = W_Q^{\intercal} W_K", True),
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, r"\mathbf{W}_{QK} = (\mathbf{W}_K^\top \mathbf{W}_Q)^\top", True),
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, r"W_{QK} = W_Q W_K^\top", False),          # transpose on the wrong factor
+    ("W_Q^T*W_K", {"bound_to": "W_QK"}, r"W_{QK} = W_K^\top W_Q", False),
+    ("X_i^T*W_QK*X_j", {"noncommutative": True},
+     r"S_{ij} = X_i^\top W_Q^\top W_K X_j = X_i^\top W_{QK} X_j", True),
+    ("X_i^T*W_QK*X_j", {"noncommutative": True}, r"S_{ij} = X_i^\top W_{QK}^\top X_j", False),
+    ("d_model**-0.5", {"bound_to": "std"}, r"Set \sigma = \frac{1}{\sqrt{d_{\text{model}}}} on line 9.", True),
+    ("d_model**-0.5", {"bound_to": "std"}, r"\sigma = d_{\text{model}}^{-\frac{1}{2}}", True),
+    ("d_model**-0.5", {"bound_to": "std"}, r"\sigma = \sqrt{d_{\text{model}}}", False),
+]
+
+
+@pytest.mark.parametrize("target, settings, answer, passed", BARE_LATEX, ids=[_pid(r[2]) for r in BARE_LATEX])
+def test_expression_reads_bare_latex_outside_math_delimiters(target: str, settings: dict, answer: str,
+                                                              passed: bool) -> None:
+    verdict = expression(target, **settings)(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+LOGITS = expression("W_U*W_E*T", noncommutative=True, bound_to=("L", "logits"))
+
+
+@pytest.mark.parametrize("answer, passed", [
+    ("The logits L = W_U W_E T.", True),
+    ("The logits are L = W_U W_E T.", True),
+    ("$\\text{logits}\\ L = W_U W_E T$", True),
+    ("The logits L = W_E W_U T.", False),                           # the swapped twin
+    ("The scores S = W_U W_E T.", False),                           # another name
+    ("k L = W_U W_E T", False),                                     # a product kL, not L
+])
+def test_expression_binds_a_left_hand_side_that_follows_a_prose_word(answer: str, passed: bool) -> None:
+    verdict = LOGITS(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+W_OV = expression("W_O*W_V", noncommutative=True, bound_to="W_OV")
+
+
+@pytest.mark.parametrize("answer, passed", [
+    ("W_O W_V = W_OV", True),
+    ("$W_O W_V = W_{OV}$ is a low-rank matrix.", True),
+    ("W_O W_V = W_OV ∈ R^{d×d}", True),
+    ("W_V W_O = W_OV", False),                                      # order matters on either side
+    ("W_O W_V = W_OV^T", False),                                    # the name does not stand alone
+    ("W_O W_V = W_OV x", False),
+    ("W_O W_V := W_OV", False),                                     # := assigns left to right only
+    ("`W_O @ W_V = W_OV`", False),                                  # and so does = in code
+    ("W_O W_V = W_OV is wrong", False),
+])
+def test_expression_binds_a_formula_to_a_name_standing_alone_on_its_right(answer: str, passed: bool) -> None:
+    verdict = W_OV(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+def test_expression_right_hand_binding_shows_the_whole_equation_as_evidence() -> None:
+    verdict = W_OV("So W_O W_V = W_OV.")
+    assert verdict.evidence == "W_O W_V = W_OV"
+    assert "assigned to W_OV" in verdict.explanation
+
+
+NABLA = [
+    ("∇_A L = (∇_W L) Bᵀ", True),
+    ("$\\nabla_A L = (\\nabla_W L) B^\\top$", True),
+    ("\\nabla_{A} \\mathcal{L} = \\nabla_{W}\\mathcal{L}\\, B^T", True),
+    ("∂L/∂A = (∂L/∂W) Bᵀ", True),
+    ("∇_A L = Bᵀ (∇_W L)", False),                                  # a gradient w.r.t. a matrix is a matrix
+    ("∇_A L = Aᵀ (∇_W L)", False),
+    ("∇_A L = (∇_W L) B", False),
+    ("∇_B L = (∇_W L) Bᵀ", False),                                  # the other gradient
+]
+
+
+@pytest.mark.parametrize("bound", ["dL/dA", "∇_A L", "\\nabla_A L", "∂L/∂A"], ids=str)
+@pytest.mark.parametrize("answer, passed", NABLA, ids=[_pid(a) for a, _p in NABLA])
+def test_expression_reads_nabla_as_a_derivative_name(bound: str, answer: str, passed: bool) -> None:
+    verdict = expression("dL/dW*B^T", bound_to=bound)(answer)
+    assert verdict.passed is passed, verdict.summary()
+
+
+def test_expression_rejects_a_constant_off_by_one_that_floating_point_cannot_see() -> None:
+    matcher = expression("((3**3)**3)**3", bound_to="x")
+    assert matcher("x = ((3^3)^3)^3").passed
+    verdict = matcher("x = ((3^3)^3)^3 + 1")
+    assert not verdict.passed
+    assert "not equivalent" in verdict.explanation
+
+
+def test_expression_does_not_read_an_alias_before_the_left_hand_side_as_a_prose_word() -> None:
+    matcher = expression("d_model*W", bound_to="L")
+    assert matcher("The loss L = d_model W").passed
+    assert not matcher("dmodel L = d_model W").passed                 # d_model·L, not L

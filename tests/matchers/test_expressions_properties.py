@@ -29,6 +29,7 @@ MATH_ALPHABET = list("0123456789+-*/^_=(){}[]|‖√·×⊙.,;: \n$`\\σμβθα
     "\\frac", "\\sqrt", "\\text{", "\\left(", "\\right)", "\\cdot", "\\sigma", "\\mu", "\\hat{", "\\|",
     "d_model", "d_{model}", "std", "std=", "**", "math.sqrt(", "np.sqrt(", "```", "$$", "\\(", "\\)",
     "not ", "instead of ", "10**", "e^", "\\begin{pmatrix}", "&", "\\\\",
+    "∇_", "\\nabla_", "^\\top", "^{\\top}", "(a ", "(a matrix)", "W_QK", "= W_QK", "The logits ", "L", "\\mathcal{L}",
 ]
 
 
@@ -95,6 +96,14 @@ PATHOLOGICAL = {
     "fences_50k": "```\n" * 50000,
     "backslashes_100k": "\\" * 100000,
     "superscript_minus_50k": "std = d_model" + "⁻" * 50000,
+    "nabla_subscripts_50k": "∇_" * 50000,
+    "nabla_then_100k_spaces": "∇_A" + " " * 100000 + "!",
+    "latex_nabla_chain_10k": "\\nabla_{" * 10000 + "A",
+    "bare_top_chain_10k": "W = " + "W_Q^\\top " * 10000,
+    "prose_notes_20k": "W = W_O W_V (a low-rank matrix) " * 20000,
+    "open_notes_20k": "std = d (a " * 20000,
+    "right_bound_chain_10k": "W_O W_V = W_OV = " * 10000,
+    "logits_lhs_20k": "The logits L = " * 20000,
 }
 
 
@@ -219,6 +228,17 @@ def test_expression_matches_a_formula_written_in_latex_and_unicode(formula: tupl
     unicode = f"x = {_unicode(formula)}."
     assert matcher(latex).passed, (target, latex, matcher(latex).summary())
     assert matcher(unicode).passed, (target, unicode, matcher(unicode).summary())
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(_formulas())
+def test_expression_matches_a_formula_written_in_bare_latex_outside_math_delimiters(formula: tuple) -> None:
+    target = _python(formula)
+    assume(_well_defined(target))
+    matcher = expression(target, bound_to="x")
+    bare = f"Here x = {_latex(formula)} in bare LaTeX."
+    assert matcher(bare).passed, (target, bare, matcher(bare).summary())
+    assert not matcher(f"Here x = {_latex(formula)} + 1 in bare LaTeX.").passed
 
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
