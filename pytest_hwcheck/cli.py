@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"hwcheck {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `hwcheck list | head`: the reader stopped, which is fine
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="which models have answers for which parts")
     lst.add_argument("--cassette-dir", type=Path, default=Path("cassettes"))
+    lst.add_argument("-v", "--verbose", action="store_true", help="show provenance in full (default: shortened)")
     lst.set_defaults(handler=cmd_list)
 
     chk = sub.add_parser("check-cases", help="check every case's examples and reference answer against its concepts")
@@ -197,11 +201,17 @@ def cmd_list(args: argparse.Namespace) -> int:
                 origin = turn.get("origin", "?")
                 line = f"    turn {number}: {', '.join(turn['parts'])} [{origin}"
                 if turn.get("source"):
-                    line += f"; source: {turn['source']}"
+                    line += f"; source: {_shown(turn['source'], args.verbose)}"
                 if turn.get("edits") and turn.get("edits") != "none":
-                    line += f"; edits: {turn['edits']}"
+                    line += f"; edits: {_shown(turn['edits'], args.verbose)}"
                 print(line + "]")
     return 0
+
+
+def _shown(text: str, verbose: bool, width: int = 100) -> str:
+    from .verdict import shorten
+
+    return " ".join(str(text).split()) if verbose else shorten(str(text), width)
 
 
 def cmd_check_cases(args: argparse.Namespace) -> int:
