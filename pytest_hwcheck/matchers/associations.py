@@ -12,9 +12,18 @@ for a lead-in line with the bullets under it). Inside a unit that names several
 subjects ("Plot A is forward KL, Plot B is reverse KL"), each attribute goes to the
 subject it belongs to: the one before it when the unit is written subject-first,
 the one after it when written attribute-first ("forward KL (Plot A), reverse KL
-(Plot B)"). Other subjects are the ``others`` given, the other keys of a ``mapping``,
-lettered siblings of a label ("Plot B" for "Plot A", "(c)" for "(b)") and a few known
-pairs (encoder/decoder).
+(Plot B)"), looking first in the attribute's own clause piece (cut at ":" and ";") and
+sentence: in "The decoder sees the task loss: the regularizer does not involve θ_d" the
+regularizer belongs to the denied θ_d, not to the decoder. A denial right after the
+attribute that points back ("… does not involve it") negates the binding. Other subjects
+are the ``others`` given, the other keys of a ``mapping``, lettered siblings of a label
+("Plot B" for "Plot A", "(c)" for "(b)") and a few known pairs (encoder/decoder).
+
+A label named with a noun ("Plot B") is not the bare part label of a heading ("### (b)
+Reverse vs. Forward KL", "**(b)** …", "Part (b): …"), and it is the first cell of a table
+row ("| B | reverse KL |") under a header naming its kind ("| plot | … |"). With
+``within="block"``, a lead-in followed only by an unmarked copy of the options ("For
+decoder parameters θ_d:" / "task loss" / "latent regularizer") states nothing.
 
 The verdict fails when the subject is bound to a *conflicting* attribute ("Plot A is
 reverse KL (mode-seeking)" fails ``Plot A`` ↔ forward KL even if the answer says
@@ -28,15 +37,16 @@ synonym groups, regexes), so numbers match in any notation: ``β = 10^-6`` match
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..verdict import Verdict, shorten
 from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher
 from .keywords import Hit, Term, compile_term, find_hits
-from .text import Document, TextUnit, normalize
+from .text import CHECKED_MARKS, UNCHECKED_MARKS, Document, TextUnit, negation_cue, normalize
 
-__all__ = ["association", "mapping", "Binding", "find_bindings", "SIBLINGS"]
+__all__ = ["association", "mapping", "Binding", "LabelTerm", "find_bindings", "shown", "SIBLINGS"]
 
 _LEVELS = ("clause", "sentence", "item", "block")
 _LABEL_NOUNS = r"(?:plot|curve|figure|fig|panel|subplot|subfigure|graph|option|experiment|choice)"
@@ -68,8 +78,22 @@ def _label_regex(label: str, exclude: bool = False) -> str:
         lab = r"(?!" + lab + r"(?![a-z0-9]))(?:[a-z]|\d{1,2})"
     return (
         _NOT_A_SUBJECT + r"(?:" + _LABEL_NOUNS + r"\.?\s*)?\(\s*" + lab + r"\s*\)"
-        r"|(?<![\w])" + _LABEL_NOUNS + r"\.?\s*" + lab + r"(?![\w(])"
+        r"|(?<![\w])" + _LABEL_NOUNS + r"(?:\.\s*|\s+)" + lab + r"(?![\w(])"  # "Plot A", not the plural "plots"
     )
+
+
+@dataclass(frozen=True, repr=False)
+class LabelTerm(Term):
+    """A lettered subject ("Plot A", "(b)"): a term that also knows its labels and the nouns it was named with.
+
+    ``nouns`` is empty when the subject was given as a bare label ("(b)"); when it was
+    named with a noun ("Plot B"), a bare "(b)" that labels a section heading is a part,
+    not the plot, and a table row whose first cell is just "B" under a "Plot" column is
+    the plot.
+    """
+
+    labels: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()
 
 
 def _subject_term(spec: Any, synonyms: Any) -> tuple[Term, list[str]]:
@@ -82,16 +106,20 @@ def _subject_term(spec: Any, synonyms: Any) -> tuple[Term, list[str]]:
     spellings = [spec] if isinstance(spec, str) else list(spec) if isinstance(spec, (tuple, list)) else None
     if spellings and all(isinstance(s, str) for s in spellings):
         labels = []
+        nouns: list[str] = []
         for s in spellings:
             m = _LABEL_SUBJECT.fullmatch(normalize(s).strip())
             if m is None or not (m.group("noun") or "(" in s):
                 labels = []
                 break
             labels.append(m.group("lab"))
+            nouns.append(m.group("noun") or "")
         if labels:
             pattern = "|".join(f"(?:{_label_regex(lab)})" for lab in dict.fromkeys(labels))
             label = spellings[0]
-            return Term(label, re.compile(pattern), tuple(spellings)), labels
+            named = tuple(dict.fromkeys(nouns)) if all(nouns) else ()
+            return LabelTerm(label, re.compile(pattern), tuple(spellings), False, tuple(dict.fromkeys(labels)),
+                             named), labels
     return compile_term(spec, synonyms), []
 
 
@@ -100,7 +128,10 @@ def _sibling_terms(subject: Term, labels: list[str], others: Sequence[Term], syn
     if labels:
         pattern = "|".join(f"(?:{_label_regex(lab, exclude=True)})" for lab in dict.fromkeys(labels))
         if len(set(labels)) == 1:
-            siblings.append(Term("another label", re.compile(pattern), ()))
+            nouns = subject.nouns if isinstance(subject, LabelTerm) else ()
+            # Every other letter is a sibling's label (a table row "| B | … |" under "plot" is Plot B).
+            other_letters = tuple(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in labels)
+            siblings.append(LabelTerm("another label", re.compile(pattern), (), False, other_letters, nouns))
     for spelling in subject.spellings:
         if not isinstance(spelling, str):
             continue
@@ -118,17 +149,18 @@ class Binding:
     subject: Hit
     entity: Hit
     unit: TextUnit
+    denied: str | None = None  # a denial after the entity that reaches back to the subject ("… does not involve it")
 
     @property
     def negated(self) -> bool:
-        return self.entity.negated or self.subject.negated
+        return self.entity.negated or self.subject.negated or self.denied is not None
 
     @property
     def cue(self) -> str | None:
-        return self.entity.cue or self.subject.cue
+        return self.entity.cue or self.subject.cue or self.denied
 
     def describe(self) -> str:
-        return f"{self.subject.text!s} ↔ {self.entity.text!s}"
+        return f"{shown(self.subject.text)} ↔ {shown(self.entity.text)}"
 
 
 @dataclass
@@ -137,6 +169,7 @@ class _Found:
     to_others: list[tuple[Hit, Hit]] = field(default_factory=list)  # (entity, sibling it went to)
     subject_seen: Hit | None = None
     attribute_seen: Hit | None = None
+    attribute_echoed: Hit | None = None  # the attribute seen only in an unmarked copy of the options
 
 
 def _bucket(hits: Iterable[Hit]) -> dict[tuple[int, int], list[Hit]]:
@@ -152,16 +185,27 @@ def _overlaps(a: Hit, b: Hit) -> bool:
 
 def find_bindings(doc: Document, subject: Term, attribute: Term, conflicts: Sequence[Term], others: Sequence[Term],
                   *, level: str = "clause", deadline: Deadline | None = None) -> _Found:
-    """Every binding of ``subject`` to ``attribute`` or a conflict in ``doc`` (see the module doc)."""
+    """Every binding of ``subject`` to ``attribute`` or a conflict in ``doc`` (see the module doc).
+
+    Inside a unit, an entity goes to the nearest subject of the smallest scope that names one:
+    its own clause piece (cut at ";" and ":"), then its sentence, then the whole unit. So in
+    "The decoder sees the task loss: the regularizer does not involve θ_d" the regularizer
+    belongs to the denied θ_d, not to the decoder before the colon.
+    """
     found = _Found()
     if level == "clause":
         level = "clause_or_row"  # the cells of a table row belong together
-    subject_hits = find_hits(doc, subject, level=level, deadline=deadline, post=False, limit=500)
+    subject_hits = _label_hits(doc, subject, level, deadline, post=False)
     found.subject_seen = subject_hits[0] if subject_hits else None
     by_unit = _bucket(subject_hits)
-    attr_hits = _bucket(find_hits(doc, attribute, level=level, deadline=deadline, limit=500))
-    conflict_hits = [_bucket(find_hits(doc, c, level=level, deadline=deadline, limit=500)) for c in conflicts]
-    other_hits = [_bucket(find_hits(doc, o, level=level, deadline=deadline, post=False, limit=500)) for o in others]
+    echoes = _option_echo_items(doc) if level == "block" else []
+    all_attr_hits = find_hits(doc, attribute, level=level, deadline=deadline, limit=500)
+    attr_hits = _bucket(_outside(all_attr_hits, echoes))
+    if echoes and all_attr_hits and not attr_hits:
+        found.attribute_echoed = all_attr_hits[0]
+    conflict_hits = [_bucket(_outside(find_hits(doc, c, level=level, deadline=deadline, limit=500), echoes))
+                     for c in conflicts]
+    other_hits = [_bucket(_label_hits(doc, o, level, deadline, post=False)) for o in others]
     for key in attr_hits:
         found.attribute_seen = found.attribute_seen or attr_hits[key][0]
     # Units naming a sibling but not the subject still show where an attribute went.
@@ -188,21 +232,324 @@ def find_bindings(doc: Document, subject: Term, attribute: Term, conflicts: Sequ
         if not entities:
             continue
         anchors = sorted([("subject", h) for h in subjects] + [("other", h) for h in sibs], key=lambda a: a[1].start)
-        subject_first = anchors[0][1].start < entities[0][1].start
+        scopes = _scopes(doc, unit)
         for kind, entity in entities:
-            before = [a for a in anchors if a[1].end <= entity.start]
-            after = [a for a in anchors if a[1].start >= entity.end]
-            if subject_first:
-                anchor = before[-1] if before else (after[0] if after else None)
-            else:
-                anchor = after[0] if after else (before[-1] if before else None)
+            anchor, forward = _anchor_for(entity, entities, anchors, scopes, unit.norm)
             if anchor is None:
                 continue
             if anchor[0] == "subject":
-                found.bindings.append(Binding(kind, anchor[1], entity, unit))
+                # A denial right after the entity reaches back to a subject named before it
+                # ("… the task loss: the regularizer does not involve it").
+                denied = _denial_after(unit.norm, entity.end) if forward else None
+                found.bindings.append(Binding(kind, anchor[1], entity, unit, denied))
             elif kind == "attribute":
                 found.to_others.append((entity, anchor[1]))
     return found
+
+
+def _choose(entity: Hit, entities: Sequence[tuple[str, Hit]], anchors: Sequence[tuple[str, Hit]]
+            ) -> tuple[tuple[str, Hit] | None, bool]:
+    """The anchor an entity belongs to among ``anchors`` (all in one scope), and whether it precedes the entity.
+
+    Written subject-first ("Plot A is forward KL"), an entity takes the anchor before it;
+    written attribute-first ("forward KL (Plot A)"), the one after it.
+    """
+    if not anchors:
+        return None, False
+    subject_first = anchors[0][1].start < entities[0][1].start if entities else True
+    before = [a for a in anchors if a[1].end <= entity.start]
+    after = [a for a in anchors if a[1].start >= entity.end]
+    if subject_first:
+        if before:
+            return before[-1], True
+        return (after[0], False) if after else (None, False)
+    if after:
+        return after[0], False
+    return (before[-1], True) if before else (None, False)
+
+
+def _anchor_for(entity: Hit, entities: Sequence[tuple[str, Hit]], anchors: Sequence[tuple[str, Hit]],
+                scopes: Sequence[Sequence[tuple[int, int]]], norm: str) -> tuple[tuple[str, Hit] | None, bool]:
+    """The anchor of ``entity``: from the smallest scope around it that holds one, else from the whole unit.
+
+    An entity owned by a possessive ("matrix B's randomness") belongs to what comes before it,
+    so no anchor later in its scope may claim it; the whole unit decides.
+    """
+    if _POSSESSIVE_BEFORE.search(norm, max(0, entity.start - 4), entity.start):
+        scopes = ()
+    for spans in scopes:
+        span = next(((a, b) for a, b in spans if a <= entity.start < b), None)
+        if span is None:
+            continue
+        a, b = span
+        local = [x for x in anchors if a <= x[1].start and x[1].end <= b and _local_anchor(norm, x, entity, b)]
+        if local:
+            local_entities = [e for e in entities if a <= e[1].start < b]
+            return _choose(entity, local_entities, local)
+    return _choose(entity, entities, anchors)
+
+
+_PIECE_BREAK = re.compile(r"[;:](?=\s)")
+_POSSESSIVE_BEFORE = re.compile(r"\w['’]s[ \t]+$")
+
+
+def _scopes(doc: Document, unit: TextUnit) -> list[list[tuple[int, int]]]:
+    """Spans (in ``unit.norm``) of the unit's clause pieces and of its sentences, smallest first."""
+    n = len(unit.norm)
+    sentence_cuts = [0]
+    if unit.kind != "row":
+        sentences = doc.sentences()
+        starts = doc.starts("sentence")
+        k = bisect_right(starts, unit.nstart)
+        while k < len(sentences) and sentences[k].nstart < unit.nstart + n:
+            sentence_cuts.append(sentences[k].nstart - unit.nstart)
+            k += 1
+    sentence_cuts.append(n)
+    sentences = [(a, b) for a, b in zip(sentence_cuts, sentence_cuts[1:]) if b > a]
+    pieces: list[tuple[int, int]] = []
+    for a, b in sentences:
+        cuts = [a] + [m.end() for m in _PIECE_BREAK.finditer(unit.norm, a, b)] + [b]
+        pieces.extend((x, y) for x, y in zip(cuts, cuts[1:]) if y > x)
+    return [pieces, sentences]
+
+
+def _local_anchor(norm: str, anchor: tuple[str, Hit], entity: Hit, scope_end: int) -> bool:
+    """Whether ``anchor`` may claim ``entity`` inside their shared scope.
+
+    Not a sibling that is itself negated ("…, unlike Plot B"), not one in a parenthetical aside
+    ("(which depends only on the encoder)"), and not the lead-in of the next piece ("… decoder θ_d:").
+    """
+    kind, hit = anchor
+    if kind == "other" and hit.negated:
+        return False
+    if _in_aside(norm, hit, entity):
+        return False
+    tail = norm[hit.end:scope_end]
+    if tail.rstrip().endswith(":") and len(tail.rstrip()[:-1].split()) <= 2 and entity.start < hit.start:
+        return False
+    return True
+
+
+# A parenthetical aside: "(which depends only on the encoder)", "(as it depends on μ, σ)".
+_ASIDE_OPENER = re.compile(r"\([ \t]*(?:which|that|who|whose|as|since|because|i\.e\.|e\.g\.|see|like|unlike|via|where|when|"
+                           r"not|rather|unlike|versus|vs\.?|compared)(?![a-z])")
+
+
+def _in_aside(norm: str, anchor: Hit, entity: Hit) -> bool:
+    """Whether ``anchor`` sits in a parenthetical aside that does not hold ``entity`` (it is no local anchor)."""
+    open_at = norm.rfind("(", max(0, anchor.start - 120), anchor.start)
+    if open_at < 0 or ")" in norm[open_at:anchor.start]:
+        return False
+    if not _ASIDE_OPENER.match(norm, open_at):
+        return False
+    close_at = norm.find(")", anchor.end)
+    return not (open_at < entity.start and (close_at < 0 or entity.end <= close_at))
+
+
+_DENIAL_AFTER = re.compile(
+    r"[ \t]*(?:\([^()\n]{0,80}\)[ \t]*)?,?[ \t]*"
+    r"(?:(?:does|do|did|will|would|can|could|should)[ \t]*(?:not|n't)|doesn't|don't|didn't|won't|cannot|can't|never"
+    r"|(?:has|have|plays?|gives?|sends?|provides?|contributes?)[ \t]+(?:no|zero|nothing)"
+    r"|(?:is|are)[ \t]+(?:not|independent[ \t]+of|unrelated[ \t]+to)|isn't|aren't)"
+    r"(?:[ \t]+[a-z_'-]+){0,4}?[ \t]+(?:it|them|these|those|its|their)(?![a-z])"
+)
+
+
+def _denial_after(norm: str, at: int) -> str | None:
+    """A denial right after an entity whose object refers back to the subject ("does not involve them")."""
+    m = _DENIAL_AFTER.match(norm, at)
+    return m.group(0).strip() if m else None
+
+
+# -- label subjects: part headings and table rows -------------------------------------------------
+
+_HEADING_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|(?:\*\*|__)[ \t]*(?:part[ \t]*)?\(?[a-z]\)[.:]?[ \t]*(?:\*\*|__)"
+                           r"|part[ \t]*\(?[a-z]\)?[ \t]*[.:])", re.I)
+_TERMINAL = re.compile(r"[.!?;][\s*_)\"']*$")
+_TABLE_SEPARATOR_LINE = re.compile(r"[ \t]*(?:\|[ \t]*)?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*(?:\|[ \t]*)?")
+_NOUN_FAMILY = {"plot": "figure", "figure": "figure", "fig": "figure", "panel": "figure", "subplot": "figure",
+                "subfigure": "figure", "graph": "figure", "curve": "figure"}
+
+
+def _is_part_heading(doc: Document, hit: Hit) -> bool:
+    """Whether a bare label hit ("(b)") labels a section heading rather than naming a plot.
+
+    Headings are Markdown headings ("### (b) Reverse vs. Forward KL"), a bold label opening a
+    title line ("**(b)** Reverse vs. Forward KL") and "Part (b): …".
+    """
+    if hit.unit.norm[hit.start:hit.start + 1] != "(":
+        return False  # "Plot B" written out: the subject itself
+    item = doc.unit_at("item", hit.unit.nstart + hit.start)
+    if item is None:
+        return False
+    if item.kind == "heading":
+        return True
+    if item.norm[:hit.unit.nstart + hit.start - item.nstart].strip() not in ("", "part"):
+        return False  # not the label the line opens with
+    line = item.text.split("\n", 1)[0]
+    head = _HEADING_LINE.match(line)
+    if head is None:
+        return False
+    rest = line[head.end():].strip()
+    # A short title with no sentence end: the line only names the part.
+    return not _TERMINAL.search(rest) and len(rest.split()) <= 12
+
+
+def _label_hits(doc: Document, term: Term, level: str, deadline: Deadline | None, *, post: bool) -> list[Hit]:
+    """Hits of a subject term; for a label named with a noun ("Plot B"), without heading labels and with table rows."""
+    hits = find_hits(doc, term, level=level, deadline=deadline, post=post, limit=500)
+    if not isinstance(term, LabelTerm) or not term.nouns:
+        return hits
+    hits = [h for h in hits if not _is_part_heading(doc, h)]
+    if term.labels:
+        rows = _table_row_hits(doc, term, level, deadline)
+        if rows:
+            taken = {h.unit.nstart + h.start for h in hits}
+            hits = sorted(hits + [r for r in rows if r.unit.nstart + r.start not in taken],
+                          key=lambda h: (h.unit.nstart + h.start))
+    return hits
+
+
+def _first_cell(row: TextUnit) -> tuple[int, int] | None:
+    """Original offsets of the first cell's text in a table row."""
+    text = row.text
+    at = 1 if text.startswith("|") else 0
+    end = text.find("|", at)
+    if end < 0:
+        return None
+    a, b = at, end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return (row.start + a, row.start + b) if b > a else None
+
+
+def _table_row_hits(doc: Document, term: LabelTerm, level: str, deadline: Deadline | None,
+                    limit: int = 500) -> list[Hit]:
+    """Rows whose first cell is just the label ("| A | forward KL |") under a header naming the noun ("| plot | … |")."""
+    families = {_NOUN_FAMILY.get(n, n) for n in term.nouns}
+    hits: list[Hit] = []
+    header: TextUnit | None = None
+    header_names_noun = False
+    previous: TextUnit | None = None
+    for count, item in enumerate(doc.items()):
+        if deadline is not None and count % 1024 == 0:
+            deadline.check()
+        if len(hits) >= limit:
+            break
+        if item.kind != "row":
+            header = previous = None
+            continue
+        if previous is None:
+            header = item
+        else:
+            # The same table only when nothing but separator lines ("|---|---|") stands between the rows.
+            lines = doc.text[previous.end:item.start].split("\n")[1:-1]
+            if not all(_TABLE_SEPARATOR_LINE.fullmatch(x) and "-" in x for x in lines):
+                header = item
+        previous = item
+        if item is header:
+            head_cell = _first_cell(header)
+            head_word = normalize(doc.text[head_cell[0]:head_cell[1]]).strip(" *_.:") if head_cell else ""
+            head_word = head_word[:-1] if head_word.endswith("s") else head_word  # "plots"
+            header_names_noun = _NOUN_FAMILY.get(head_word, head_word) in families
+            continue
+        if not header_names_noun:
+            continue
+        cell = _first_cell(item)
+        if cell is None:
+            continue
+        a, b = doc.norm.normalized_span(*cell)
+        label = doc.norm.text[a:b].strip()
+        if label not in term.labels:
+            continue
+        unit = doc.unit_at(level, a)
+        if unit is None:
+            continue
+        start, end = a - unit.nstart, b - unit.nstart
+        cue = negation_cue(unit.norm, (start, end), post=False)
+        hits.append(Hit(term, unit, start, end, cue))
+    return hits
+
+
+# -- unmarked option lists ----------------------------------------------------------------------
+
+_MARKS = tuple(CHECKED_MARKS) + tuple(UNCHECKED_MARKS) + ("[X]", "**", "__")
+_BARE_OPTION = re.compile(r"[a-zα-ω_][a-zα-ω_ '/()-]{0,39}")
+
+
+def _option_echo_items(doc: Document) -> list[tuple[int, int]]:
+    """Normalized spans of items that repeat a question's options with no mark under a lead-in.
+
+    "For decoder parameters θ_d:" followed by the lines "task loss" and "latent regularizer"
+    (no ☒, [x], ✓ or bold anywhere) copies the options without choosing: it states nothing.
+    """
+    spans: list[tuple[int, int]] = []
+    all_items = doc.items()
+    item_starts = [u.start for u in all_items]
+    for block in doc.blocks():
+        if block.text.count("\n") < 2:
+            continue  # a lead-in and two listed lines at least
+        k = bisect_left(item_starts, block.start)
+        items = []
+        while k < len(all_items) and all_items[k].end <= block.end:
+            items.append(all_items[k])
+            k += 1
+        if len(items) < 3 or not items[0].text.rstrip("*_ ").endswith(":"):
+            continue
+        if any(mark in block.text for mark in _MARKS):
+            continue
+        listed = items[1:]
+        bare = [u for u in listed if _BARE_OPTION.fullmatch(u.norm) and len(u.norm.split()) <= 5]
+        if len(bare) >= 2 and len(bare) == len(listed):
+            spans.extend((u.nstart, u.nend) for u in bare)
+    return spans
+
+
+def _outside(hits: list[Hit], spans: Sequence[tuple[int, int]]) -> list[Hit]:
+    """The hits that do not fall inside any of ``spans`` (normalized document offsets)."""
+    if not spans:
+        return hits
+    return [h for h in hits if not any(a <= h.unit.nstart + h.start < b for a, b in spans)]
+
+
+# -- showing spans ------------------------------------------------------------------------------
+
+_EDGE_MARKUP = ("**", "__", "*", "`", "~~")
+
+
+def shown(text: str) -> str:
+    """A matched span as quoted in a message: without emphasis markers at its edges ("reverse KL**").
+
+    Underscores go only around text with a space in it ("__reverse KL__"): "__init__" and
+    "zeros_" are identifiers.
+    """
+    text = text.strip().strip("*`~").strip()
+    while text.startswith("_") and text.endswith("_") and len(text) > 2 and " " in text.strip("_"):
+        text = text[1:-1].strip()
+    return text.strip("*`~").strip()
+
+
+def _evidence(text: str) -> str:
+    """A unit as evidence: emphasis markers left open at its edges by a clause cut are dropped."""
+    text = text.strip()
+    for marker in _EDGE_MARKUP:
+        count = text.count(marker) if marker != "*" else text.replace("**", "").count("*")
+        if count % 2 == 1:
+            if text.endswith(marker):
+                text = text[:-len(marker)].rstrip()
+            elif text.startswith(marker):
+                text = text[len(marker):].lstrip()
+    return text
+
+
+def _subject_shown(binding: Binding, subject: Term) -> str:
+    """How a message names the subject of a binding: as written, or "Plot A (row 'A')" for a table row label."""
+    written = shown(binding.subject.text)
+    if isinstance(subject, LabelTerm) and len(written) == 1:
+        return f"{subject.label} (row {written!r})"
+    return written
 
 
 def _judge(found: _Found, subject: Term, attribute: Term, conflicts: Sequence[Term]) -> Verdict:
@@ -213,42 +560,57 @@ def _judge(found: _Found, subject: Term, attribute: Term, conflicts: Sequence[Te
     negated = [b for b in found.bindings if b.kind == "attribute" and b.negated]
     ruled_out = [b for b in found.bindings if b.kind == "conflict" and b.negated]
     details = {
-        "bindings": [{"kind": b.kind, "pair": b.describe(), "negated": b.negated, "cue": b.cue, "evidence": b.unit.text}
-                     for b in found.bindings],
+        "bindings": [{"kind": b.kind, "pair": b.describe(), "negated": b.negated, "cue": b.cue,
+                      "evidence": _evidence(b.unit.text)} for b in found.bindings],
     }
     if clashing:
         b = clashing[0]
-        also = f" (it also binds it to {attribute.label} in \"{shorten(affirmed[0].unit.text, 80)}\")" if affirmed else ""
+        also = ""
+        if affirmed:
+            also = f" (it also binds it to {attribute.label} in \"{shorten(_evidence(affirmed[0].unit.text), 80)}\")"
         return Verdict.fail(
-            f"expected {expected}; the answer binds {b.subject.text} to {b.entity.text!r}, which conflicts with "
-            f"{attribute.label}{also}",
-            evidence=b.unit.text, expected=expected, found=f"{subject.label} ↔ {b.entity.text}", details=details)
+            f"expected {expected}; the answer binds {_subject_shown(b, subject)} to {shown(b.entity.text)!r}, "
+            f"which conflicts with {attribute.label}{also}",
+            evidence=_evidence(b.unit.text), expected=expected, found=f"{subject.label} ↔ {shown(b.entity.text)}",
+            details=details)
     if affirmed:
         b = affirmed[0]
         note = ""
         if ruled_out:
-            note = f", and rules out {ruled_out[0].entity.text!r} ({ruled_out[0].cue!r})"
-        return Verdict.ok(f"binds {b.subject.text} to {b.entity.text!r}{note}", evidence=b.unit.text,
-                          expected=expected, found=f"{subject.label} ↔ {b.entity.text}", details=details)
+            note = f", and rules out {shown(ruled_out[0].entity.text)!r} ({ruled_out[0].cue!r})"
+        return Verdict.ok(f"binds {_subject_shown(b, subject)} to {shown(b.entity.text)!r}{note}",
+                          evidence=_evidence(b.unit.text), expected=expected,
+                          found=f"{subject.label} ↔ {shown(b.entity.text)}", details=details)
     if negated:
         b = negated[0]
         return Verdict.fail(
-            f"expected {expected}; the answer binds {b.subject.text} to {b.entity.text!r} only in a negated "
-            f"context ({b.cue!r})", evidence=b.unit.text, expected=expected, found="only negated", details=details)
+            f"expected {expected}; the answer binds {_subject_shown(b, subject)} to {shown(b.entity.text)!r} only in "
+            f"a negated context ({b.cue!r})",
+            evidence=_evidence(b.unit.text), expected=expected, found="only negated", details=details)
     if found.to_others:
         entity, other = found.to_others[0]
+        owner = shown(other.text)
+        owner = f"the row {owner!r}" if len(owner) == 1 else owner
         return Verdict.fail(
-            f"expected {expected}; the answer binds {entity.text!r} to {other.text}, not to {subject.label}",
-            evidence=entity.unit.text, expected=expected, found=f"{other.text} ↔ {entity.text}", details=details)
+            f"expected {expected}; the answer binds {shown(entity.text)!r} to {owner}, not to {subject.label}",
+            evidence=_evidence(entity.unit.text), expected=expected, found=f"{owner} ↔ {shown(entity.text)}",
+            details=details)
     if found.subject_seen is None:
         return Verdict.fail(f"expected {expected}; the answer never mentions {subject.label}", expected=expected,
                             found=f"no {subject.label}", details=details)
     if found.attribute_seen is not None:
         return Verdict.fail(
             f"expected {expected}; the answer mentions {subject.label} and {attribute.label} but never in the same "
-            f"unit", evidence=found.subject_seen.unit.text, expected=expected, found="not bound", details=details)
+            f"unit", evidence=_evidence(found.subject_seen.unit.text), expected=expected, found="not bound",
+            details=details)
+    if found.attribute_echoed is not None:
+        # The attribute is there, but only as a copy of the question's options with nothing marked.
+        return Verdict.fail(
+            f"expected {expected}; {attribute.label} appears only in an unmarked list of the options (no ☒, [x], ✓ "
+            f"or bold), which selects nothing", evidence=_evidence(found.attribute_echoed.unit.text),
+            expected=expected, found="only an unmarked option list", details=details)
     return Verdict.fail(f"expected {expected}; the answer never states {attribute.label}",
-                        evidence=found.subject_seen.unit.text, expected=expected,
+                        evidence=_evidence(found.subject_seen.unit.text), expected=expected,
                         found=f"no {attribute.label}", details=details)
 
 

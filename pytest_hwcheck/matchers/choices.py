@@ -10,11 +10,14 @@
 
 A pick is an option the answer commits to: after a cue (``Answer: (b)``,
 ``Selection: Curve (b)``, ``Final answer: (b)``, ``I choose (b)``, ``the best
-representation is:`` followed by ``- (a)``), ticked (``☒ task loss``, ``[x] latent
-regularizer``, ``☑``, ``✓``), bold on its own (``**Curve (b)**``), or with a verdict
-(``(b) is correct``). Options that are only mentioned (``(a) is monotone, so not
-(a)``, ``unlike (c)``, ``rather than (d)``, a list describing every curve) are not
-picks. When the answer picks different options in different places, the last pick
+representation is:`` followed by ``- (a)``, ``The best latent space for prediction:
+Figure (a)``), ticked (``☒ task loss``, ``[x] latent regularizer``, ``☑``, ``✓``), bold
+on its own (``**Curve (b)**``), a sentence of its own (``Curve (b). With tiny β…``),
+right after a sub-part label (``ii. (a): its classes are well separated``), or with a
+verdict (``(b) is correct``, ``Experiment (a) gives the better latent space``). Options
+that are only mentioned (``(a) is monotone, so not (a)``, ``unlike (c)``, ``rather than
+(d)``, a list describing every curve) are not picks, and neither is the label of a
+section heading (``### (c)``, ``#### Plot (a):``, ``## Part (c)``). When the answer picks different options in different places, the last pick
 marked final ("Final answer: (b)", "Revised answer") wins; without one, the
 conflicting picks fail the verdict. Options are labels (``"b"``, ``"(b)"``, ``"Plot
 A"``) or texts (``"task loss"``), matched with keywords' normalization and synonyms.
@@ -29,7 +32,7 @@ from typing import Any, Iterable, Sequence
 from ..verdict import Verdict, shorten
 from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher
 from .keywords import Term, compile_term
-from .text import Document, TextUnit, is_checked_mark, negation_cue, normalize
+from .text import ABBREVIATION_SAFE_DOT, Document, TextUnit, is_checked_mark, negation_cue, normalize
 
 __all__ = ["choice", "true_false", "Option", "Pick", "extract_picks"]
 
@@ -42,7 +45,8 @@ _REFERENCE_NOUNS = frozenset("part parts question questions q problem problems e
                              "statement statements section sections item items case cases".split())
 _LABEL_MENTION = re.compile(
     r"(?<![a-z_])(?:(?P<noun>[a-z]+)\.?[ \t]*)?(?P<num>\d{1,2})?\([ \t]*(?P<lab>[a-z]|[ivx]{1,4}|\d{1,2})[ \t]*\)"
-    r"|(?<![\w])(?P<noun2>" + _LETTER_NOUNS + r")\.?[ \t]*(?P<lab2>[a-z]|\d{1,2})(?![\w(])"
+    # "Plot A", "Fig. b", "curve 2", but not the plural "curves".
+    r"|(?<![\w])(?P<noun2>" + _LETTER_NOUNS + r")(?:\.[ \t]*|[ \t]+)(?P<lab2>[a-z]|\d{1,2})(?![\w(])"
     r"|^(?P<lab3>[a-z])\)(?=[ \t])"
 )
 _STRONG, _MEDIUM = 2, 1
@@ -54,6 +58,12 @@ _CUE_COLON = re.compile(
     r"|(?:correct|right|best)[ \t]+(?:answer|option|choice|curve|plot|figure|one|graph|experiment|representation|fit|match)"
     r"|(?:answer|choice|option)[ \t]+selected)"
     r"[ \t]*(?:(?:is|would be|=)[ \t]*)?[:=→⇒\-–—][ \t]*"
+)
+# "The best latent space for prediction: Figure (a)", "Better fit → (b)": a judgement naming what is
+# best, then a colon and the option.
+_CUE_BEST = re.compile(
+    r"(?<![a-z])(?:the[ \t]+)?(?:best|better|correct|preferred|optimal|most[ \t]+(?:useful|suitable|appropriate))"
+    r"(?:[ \t]+[a-z][a-z-]*){1,6}?[ \t]*(?:(?:is|would[ \t]+be)[ \t]*)?[:=→⇒][ \t]*"
 )
 _CUE_VERB = re.compile(
     r"(?<![a-z])(?:"
@@ -70,11 +80,14 @@ _VERDICT_AFTER = re.compile(
     r"[ \t]*(?:[:,][ \t]*)?(?:"
     r"(?:is|would[ \t]+be|seems|looks)[ \t]+(?:therefore[ \t]+|thus[ \t]+|clearly[ \t]+)?(?:the[ \t]+)?(?:correct|right|best|answer|most[ \t]+(?:likely|appropriate|consistent|plausible))"
     r"|(?:best|correctly)[ \t]+(?:represents|matches|describes|captures|shows|fits)"
+    r"|(?:is|would[ \t]+be|gives|yields|produces|provides|offers|has|leads[ \t]+to|learns)[ \t]+(?:clearly[ \t]+)?"
+    r"(?:the[ \t]+|a[ \t]+)?(?:better|best|more[ \t]+useful|most[ \t]+useful|optimal|preferred|superior)"
+    r"(?![a-z])(?![ \t]+(?:training|train)[ \t]+(?:error|loss|accuracy|fit))"
     r"|(?:✓|✔|☑|✅)"
     r")(?![a-z])"
 )
 _MATCHES_BEFORE = re.compile(r"(?<![a-z])(?:matches|match|corresponds[ \t]+to|consistent[ \t]+with|fits)[ \t]+(?:the[ \t]+)?$")
-_STOP = re.compile(r"[;!?\n]|\.(?=\s|$)|[ \t][-–—][ \t]|(?<![a-z])(?:because|since|as|which|where|while|whereas|due|reasoning|explanation|with)(?![a-z])")
+_STOP = re.compile(r"[;!?\n]|" + ABBREVIATION_SAFE_DOT + r"(?=\s|$)|[ \t][-–—][ \t]|(?<![a-z])(?:because|since|as|which|where|while|whereas|due|reasoning|explanation|with)(?![a-z])")
 _NOISE = re.compile(
     r"(?<![\w])(?:" + _OPTION_NOUNS + r"|the|is|are|and|or|both|only|selection|selected|final|my|correct|best|"
     r"choose|i|we|pick|select|a|an|of|to|answer|it|its|this|one|option|options|s|would|be|go|with|choice|so|thus|"
@@ -307,7 +320,7 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
                 negated[i] = negated[i] or mark
 
         # b) cue with a colon ("Answer: (b)", "Selection: Curve (b)") and c) cue verbs ("I choose (b)")
-        for cue_re in (_CUE_COLON, _CUE_VERB):
+        for cue_re in (_CUE_COLON, _CUE_BEST, _CUE_VERB):
             for cue in cue_re.finditer(norm):
                 stop = _STOP.search(norm, cue.end())
                 end = stop.start() if stop else len(norm)
@@ -326,7 +339,12 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
         core = unit.text.strip()
         core = re.sub(r"^(?:[-*+•]\s+|\d{1,3}[.)]\s+|#{1,6}\s+)", "", core).strip()
         whole_bold = bool(re.fullmatch(r"(\*\*|__).+(\*\*|__)[.:]?", core, flags=re.S))
-        if bare:
+        # A section heading that opens with a label ("### (c)", "#### Plot (a):", "**(c):**") names
+        # the part or the panel being discussed; it picks nothing.
+        heading = {i for i, m in enumerate(mentions) if _is_heading_label(unit, norm, m, bare, whole_bold, core)}
+        if bare and heading:
+            pass
+        elif bare:
             if pending is not None:
                 for i, mention in enumerate(mentions):
                     if negated[i] is None:
@@ -335,7 +353,17 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
                 for i, mention in enumerate(mentions):
                     if negated[i] is None:
                         add(mention, _STRONG, unit_final, "bold on its own")
+            elif len(mentions) == 1 and unit.kind in ("paragraph", "bullet") and _ends_sentence(core):
+                # "Curve (b). With tiny β the model overfits…": the option stated as a sentence of its own.
+                if negated[0] is None:
+                    add(mentions[0], _MEDIUM, unit_final, "stated on its own")
         else:
+            # "ii. (a): its classes are well separated": a sub-part answered with an option up front.
+            lead = _SUBPART_LEAD.match(norm)
+            if lead is not None:
+                first = next((i for i, m in enumerate(mentions) if m.start == lead.end()), None)
+                if first is not None and negated[first] is None and _AFTER_LEAD_PICK.match(norm, mentions[first].end):
+                    add(mentions[first], _MEDIUM, unit_final, "answering its sub-part")
             pending = None
             colon = norm.find(":")
             if colon > 0 and all(m.start > colon for m in mentions) and _option_only(
@@ -357,7 +385,7 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
                 for inner_mention in inner_mentions:
                     key = inner_mention.option.key
                     host = next((i for i, m in enumerate(mentions) if m.option.key == key), None)
-                    if host is not None and negated[host] is None:
+                    if host is not None and negated[host] is None and host not in heading:
                         add(mentions[host], _MEDIUM, unit_final, "in bold")
 
         for key, (mention, strength, final, how) in picked.items():
@@ -368,6 +396,30 @@ def extract_picks(doc: Document, options: Sequence[Option], *, any_label: bool =
         if not bare:
             pending = _pending_cue(norm, unit_final)
     return result
+
+
+# A sub-part label opening a unit: "ii. ", "(ii) ", "ii) ".
+_SUBPART_LEAD = re.compile(r"[ \t]*(?:\((?:" + "|".join(reversed(_ROMANS)) + r")\)|(?:" + "|".join(reversed(_ROMANS))
+                           + r")[.)])[ \t]+")
+# What may follow the option right after a sub-part label for it to be the answer: a colon or dash
+# and the reason, a comma, or nothing.
+_AFTER_LEAD_PICK = re.compile(r"[ \t]*(?:\*\*|__)?[ \t]*(?:[:,\-–—]|\.(?:\s|$)|$)")
+_HEADING_PREFIX = re.compile(r"[ \t]*(?:(?:part|question|q\d{0,2}|section)[ \t]*)?$")
+
+
+def _is_heading_label(unit: TextUnit, norm: str, mention: Mention, bare: bool, whole_bold: bool, core: str) -> bool:
+    """Whether ``mention`` is the label of a section heading ("### (c)", "#### Plot (a):", "**(c):**")."""
+    if not _HEADING_PREFIX.match(norm[:mention.start]):
+        return False  # the label is not where the heading starts ("### Correct curve: (b)")
+    if unit.kind == "heading":
+        return True
+    # A bold label line ending with a colon introduces what follows ("**Plot (a):**").
+    return bare and whole_bold and core.rstrip("*_ ").endswith(":")
+
+
+def _ends_sentence(core: str) -> bool:
+    """Whether a unit's text ends with a full stop (Markdown emphasis aside)."""
+    return core.rstrip("*_ )").endswith(".")
 
 
 def _pending_cue(norm: str, final: bool) -> bool | None:

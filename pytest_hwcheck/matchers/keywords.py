@@ -19,7 +19,8 @@ A phrase counts as *stated* only where it is not negated or contrasted ("Q is
 *not* mode-seeking", "instead of std=1", "☐ latent regularizer"); an ``all_of``
 term found only in negated clauses fails with that explanation, and a ``none_of``
 term fails the verdict only when stated affirmatively. The evidence is the sentence
-that stated each term.
+that stated each term, and messages name the spelling of a synonym group the answer
+used ("states 'emb_word'" for ``("line 9", "emb_word")``).
 """
 
 from __future__ import annotations
@@ -542,10 +543,65 @@ class _Status:
     term: Term
     stated: Hit | None
     negated: Hit | None
+    stated_as: str | None = None  # the spelling of a synonym group that the stated hit matched
+    negated_as: str | None = None  # the same for the negated hit
 
     @property
     def label(self) -> str:
+        """The term as configured (a group shows all its spellings): for what is missing."""
+        return repr(self.term)
+
+    @property
+    def said(self) -> str:
+        """The spelling the answer used (stated, else negated), for what was found."""
+        spelling = self.stated_as if self.stated else self.negated_as if self.negated else None
+        if spelling is not None:
+            return repr(spelling)
         return repr(self.term.label) if isinstance(self.term.label, str) else str(self.term.label)
+
+
+class _SpellingFinder:
+    """Which spelling of a synonym group a hit matched, so messages name what the answer wrote.
+
+    Prefers the spelling written exactly (once normalized), then one matching without the
+    built-in synonyms, then one matching with them.
+    """
+
+    def __init__(self, synonyms: Any, regex: bool) -> None:
+        self.synonyms = synonyms
+        self.regex = regex
+        self._compiled: dict[tuple[str, bool], Term | None] = {}
+
+    def _term(self, spelling: str, with_synonyms: bool) -> Term | None:
+        key = (spelling, with_synonyms)
+        if key not in self._compiled:
+            try:
+                self._compiled[key] = compile_term(spelling, self.synonyms if with_synonyms else False, regex=self.regex)
+            except (ValueError, TypeError, re.error):
+                self._compiled[key] = None
+        return self._compiled[key]
+
+    def spelling(self, hit: Hit | None) -> str | None:
+        """The spelling of ``hit.term`` that produced ``hit`` (None for a single-spelling term)."""
+        if hit is None:
+            return None
+        spellings = [sp for sp in hit.term.spellings if isinstance(sp, str)]
+        if len(spellings) < 2:
+            return None
+        norm = hit.unit.norm
+        written = norm[hit.start:hit.end]
+        for spelling in spellings:
+            if not self.regex and normalize(spelling).strip() == written:
+                return spelling
+        for with_synonyms in (False, True):
+            for spelling in spellings:
+                term = self._term(spelling, with_synonyms)
+                if term is None:
+                    continue
+                m = term.pattern.match(norm, hit.start)
+                if m is not None and m.end() == hit.end:
+                    return spelling
+        return None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -580,6 +636,7 @@ class _Keywords(Matcher):
         if not (self.any_of or self.all_of or self.none_of):
             raise ValueError("keywords() needs any_of, all_of or none_of")
         self.negation_aware = negation_aware
+        self._spellings = _SpellingFinder(synonyms, regex)
 
     def _status(self, doc: Document, term: Term, deadline: Deadline) -> _Status:
         stated = negated = None
@@ -589,7 +646,7 @@ class _Keywords(Matcher):
             else:
                 stated = hit
                 break
-        return _Status(term, stated, negated)
+        return _Status(term, stated, negated, self._spellings.spelling(stated), self._spellings.spelling(negated))
 
     def _expected(self) -> str:
         parts = []
@@ -613,11 +670,11 @@ class _Keywords(Matcher):
         evidence_hits: list[Hit] = []
         for s in all_status:
             if s.stated:
-                found.append(f"{s.label} stated")
+                found.append(f"{s.said} stated")
                 evidence_hits.append(s.stated)
             elif s.negated:
-                problems.append(f"{s.label} appears only negated ({s.negated.cue!r} in \"{_quote_evidence(s.negated)}\")")
-                found.append(f"{s.label} only negated")
+                problems.append(f"{s.said} appears only negated ({s.negated.cue!r} in \"{_quote_evidence(s.negated)}\")")
+                found.append(f"{s.said} only negated")
             else:
                 problems.append(f"{s.label} is missing")
                 found.append(f"{s.label} missing")
@@ -625,7 +682,7 @@ class _Keywords(Matcher):
         if any_status:
             stated_any = [s for s in any_status if s.stated]
             if stated_any:
-                found.append(f"{stated_any[0].label} stated")
+                found.append(f"{stated_any[0].said} stated")
                 evidence_hits.append(stated_any[0].stated)
             else:
                 any_ok = False
@@ -633,15 +690,15 @@ class _Keywords(Matcher):
                 if negated_any:
                     s = negated_any[0]
                     problems.append(
-                        f"none of {', '.join(x.label for x in any_status)} is stated; {s.label} appears only negated "
+                        f"none of {', '.join(x.label for x in any_status)} is stated; {s.said} appears only negated "
                         f"({s.negated.cue!r} in \"{_quote_evidence(s.negated)}\")")
                 else:
                     problems.append(f"none of {', '.join(x.label for x in any_status)} is stated")
                 found.append("none of the alternatives")
         forbidden = [s for s in none_status if s.stated]
         for s in forbidden:
-            problems.insert(0, f"states {s.label}, which it must not (\"{_quote_evidence(s.stated)}\")")
-            found.append(f"forbidden {s.label} stated")
+            problems.insert(0, f"states {s.said}, which it must not (\"{_quote_evidence(s.stated)}\")")
+            found.append(f"forbidden {s.said} stated")
         negated_forbidden = [s for s in none_status if not s.stated and s.negated]
 
         total = len(all_status) + (1 if any_status else 0)
@@ -665,16 +722,16 @@ class _Keywords(Matcher):
                 evidence=evidence_fail.sentence() if evidence_fail else evidence,
                 score=score, expected=self._expected(), found="; ".join(found) or "nothing", details=details,
             )
-        explanation = "states " + _and(s.label for s in all_status if s.stated)
+        explanation = "states " + _and(s.said for s in all_status if s.stated)
         if any_status:
             chosen = next(s for s in any_status if s.stated)
-            explanation = (explanation + " and " if all_status else "states ") + chosen.label
+            explanation = (explanation + " and " if all_status else "states ") + chosen.said
         if not all_status and not any_status:
             explanation = "states none of " + ", ".join(s.label for s in none_status)
         elif none_status:
             explanation += "; states none of " + ", ".join(s.label for s in none_status)
         if negated_forbidden:
-            explanation += " (" + ", ".join(s.label for s in negated_forbidden) + " only negated)"
+            explanation += " (" + ", ".join(s.said for s in negated_forbidden) + " only negated)"
         return Verdict.ok(explanation, evidence=evidence, score=1.0, expected=self._expected(),
                           found="; ".join(found) or "nothing forbidden", details=details)
 

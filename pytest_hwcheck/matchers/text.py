@@ -36,6 +36,7 @@ from .base import Deadline
 
 __all__ = [
     "MAX_CHARS",
+    "ABBREVIATION_SAFE_DOT",
     "Normalized",
     "normalize",
     "normalize_with_map",
@@ -221,8 +222,10 @@ class _State:
                             break
                     k = len(piece)
                     out.append(piece)
+                    # Never past the match's own end: text appended after the last copied
+                    # group ("sqrt(d_model" + ")") would otherwise point beyond the answer.
                     new_starts.extend(array("i", [cursor]) * k)
-                    new_ends.extend(array("i", [max(cursor + 1, nxt)]) * k)
+                    new_ends.extend(array("i", [max(nxt, min(cursor + 1, ends[me - 1]))]) * k)
                 else:
                     gs, ge = m.span(piece)
                     if gs < 0 or ge <= gs:
@@ -348,7 +351,7 @@ _BRACE_CONSTRUCT = re.compile(
     r"|(?P<op>[_^])[ \t]*\{(?P<s>[^{}]*)\}"
     r"|(?<![\w}^_\]\\])(?<!\} )\{(?P<g>[^{}]*)\}"
 )
-_SIMPLE_SCRIPT = re.compile(r"[-+]?[\w.']+")
+_SIMPLE_SCRIPT = re.compile(r"[-+]?[\w.']+|\*")
 
 
 _G = _BRACE_CONSTRUCT.groupindex
@@ -422,13 +425,82 @@ _MARKDOWN: list[_Rule] = [
     _Rule(r"\*\*(?=\S)([^\n]{1,300}?)(?<=\S)\*\*", r"\1"),
     _Rule(r"\*\*", ""),
     _Rule(r"(?<![\w])__(?=\S)([^\n]{1,300}?)(?<=\S)__(?![\w])", r"\1"),
-    _Rule(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]{1,200}?)(?<=[^\s*])\*(?![\w*])", r"\1"),
+    # Emphasis never opens or closes at a superscript star ("$N^*$ and $M^*$" are two optima).
+    _Rule(r"(?<![\w*\\^])\*(?=[^\s*])([^*\n]{1,200}?)(?<=[^\s*^])\*(?![\w*])", r"\1"),
     _Rule(r"(?<![\w\\])_(?=[a-z])([a-z][a-z '\-]{0,60}?)(?<=[a-z])_(?![\w])", r"\1"),
     # Stray emphasis stars with no operand on one side ("*(b)" left by "**\\*(b)\\*\\***").
     _Rule(r"(?m)(?:^|(?<=[\s(\[:]))\*+(?=[^\s*])", ""),
-    _Rule(r"(?m)(?<=[^\s*])\*+(?=[\s,.;:)\]]|$)", ""),
+    _Rule(r"(?m)(?<=[^\s*])\*+(?=[\s,.;:)\]$]|$)", lambda m: _stray_star_repl(m)),
     _Rule(r"`+", ""),
 ]
+
+# A symbol a star may decorate: one letter, optionally with a short subscript ("N", "θ_d", "w_t").
+_STARRED_SYMBOL = re.compile(r"(?<![^\W_])[^\W\d_](?:_[^\W_]{1,3})?$")
+
+
+def _stray_star_repl(m: "re.Match[str]") -> Union[str, Pieces]:
+    """Drop a stray closing emphasis star, but keep the star of a symbol ("N*", "θ*", "N^*": an optimum)."""
+    before = m.string[max(0, m.start() - 6):m.start()]
+    if m.group(0) == "*" and (before.rstrip("{ \t").endswith("^") or _STARRED_SYMBOL.search(before)):
+        return [0]
+    return ""
+
+
+# LaTeX environments: "\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}" keeps its shape as
+# "[a, b; c, d]" (a column is not a row), and an aligned "a &= b \\\\ c &= d" reads "a = b; c = d".
+# Only "&" and "\\\\" inside an environment are touched; "\\&" is a literal ampersand.
+_ENVIRONMENT_TOKEN = re.compile(
+    r"\\begin[ \t]*\{(?P<begin>[a-z]+\*?)\}(?:[ \t]*(?P<spec>\{[^{}\n]{0,60}\}))?[ \t\n]*"
+    r"|(?:(?<![ \t\n])[ \t\n]+)?\\end[ \t]*\{(?P<end>[a-z]+\*?)\}"
+    r"|(?:(?<![ \t])[ \t]+)?(?<!\\)&[ \t]*"
+    r"|(?:(?<![ \t])[ \t]+)?(?<!\\)\\\\(?:\[[^\]\n]{0,20}\])?[ \t\n]*"
+)
+_ENVIRONMENT_BRACKETS = {
+    "pmatrix": ("(", ")"), "bmatrix": ("[", "]"), "vmatrix": ("|", "|"), "smallmatrix": ("[", "]"),
+    "matrix": ("[", "]"), "array": ("[", "]"),
+}
+_SPEC_ENVIRONMENTS = frozenset(("array", "tabular", "alignat", "alignat*", "alignedat", "subarray"))
+_RELATION_AFTER = re.compile(
+    r"[ \t]*(?:[=<>≈≤≥≠~→∝≡]|:=|\\(?:approx|leq?|geq?|neq?|sim|simeq|to|rightarrow|propto|equiv|coloneqq|leqslant|geqslant)(?![a-z]))")
+_RELATION_BEFORE = re.compile(r"(?:[=<>≈≤≥≠~→∝≡]|\\(?:approx|leq?|geq?|neq?|sim|simeq|to|propto|equiv))[ \t]*$")
+
+
+def _environment_rewriter() -> Callable[["re.Match[str]"], Union[str, Pieces]]:
+    """A replacement for :data:`_ENVIRONMENT_TOKEN` that tracks how deep inside environments it is.
+
+    It sees the tokens in text order (one pass per normalization), so a fresh one is made each time.
+    """
+    stack: list[str] = []
+
+    def repl(m: "re.Match[str]") -> Union[str, Pieces]:
+        name = m.group("begin")
+        if name is not None:
+            stack.append(name)
+            opening = _ENVIRONMENT_BRACKETS.get(name, ("", ""))[0]
+            if m.group("spec") is not None and name not in _SPEC_ENVIRONMENTS:
+                return [opening, _ENV_SPEC] if opening else [_ENV_SPEC]
+            return opening
+        name = m.group("end")
+        if name is not None:
+            if stack:
+                stack.pop()
+            return _ENVIRONMENT_BRACKETS.get(name, ("", ""))[1]
+        if not stack:
+            return [0]  # outside any environment: left for the later rules
+        if m.group(0).strip() == "&":
+            text = m.string
+            if _RELATION_AFTER.match(text, m.end()) or _RELATION_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                return " "  # an alignment point next to "=": "a &= b" is "a = b"
+            return ", "
+        # A row break; none is needed right before the environment closes.
+        if m.string.startswith("\\end", m.end()):
+            return ""
+        return "; "
+
+    return repl
+
+
+_ENV_SPEC = _ENVIRONMENT_TOKEN.groupindex["spec"]
 
 _LATEX_BEFORE_BRACES: list[_Rule] = [
     _Rule(r"\$+", ""),
@@ -459,6 +531,8 @@ _SYMBOLS: list[_Rule] = [
     _Rule(r"={1,2}>", "⇒"),
     _Rule(r"[·⋅∙×∗]", "*"),
     _Rule(r"\^[ \t]*\(?⊤\)?", "^t"),
+    # A starred symbol is one symbol however it is written: "N^*", "N^{*}", "N^{\\ast}" and "N*".
+    _Rule(r"\^[ \t]*\*(?![\w(])", "*"),
     _Rule(r"\^[ \t]*\([ \t]*([-+]?[\w.]+)[ \t]*\)", r"^\1"),
     # Space runs are matched from their first character only (the lookbehind), which keeps
     # these linear on long runs of spaces.
@@ -487,6 +561,7 @@ def _run(state: _State, deadline: Deadline | None) -> None:
     state.text = state.text.translate(_CHAR_TABLE)
     for rule in _MARKDOWN:
         state.sub(rule.pattern, rule.repl, deadline)
+    state.sub(_ENVIRONMENT_TOKEN, _environment_rewriter(), deadline)
     for rule in _LATEX_BEFORE_BRACES:
         state.sub(rule.pattern, rule.repl, deadline)
     # Innermost brace constructs first, until nothing changes (\frac{\frac{..}{..}}{..}).
@@ -515,6 +590,10 @@ def normalize(text: str, deadline: Deadline | None = None) -> str:
     ``_{model}`` → ``_model``, ``^{-6}``/``⁻⁶`` → ``^-6``, ``\\|``/``\\parallel``/``||``/``∥`` → ``‖``,
     ``\\to``/``->`` → ``→``, Greek commands and names → letters (``\\beta``, ``beta`` → ``β``);
     struck-through text (``~~…~~``) is dropped. Newlines are kept; runs of spaces collapse.
+    A star after a symbol is kept (``N*``, ``N^*`` and ``N^{*}`` all become ``n*``). Inside a
+    LaTeX environment ``&`` separates columns and ``\\\\`` rows, so ``\\begin{bmatrix} a & b
+    \\end{bmatrix}`` becomes ``[a, b]`` and the column ``\\begin{bmatrix} a \\\\ b \\end{bmatrix}``
+    becomes ``[a; b]`` (an alignment ``&=`` is just ``=``).
     """
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
@@ -576,19 +655,38 @@ class TextUnit:
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]")
-_TABLE_SEPARATOR = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+# No two space runs may meet around an optional part ("[ \t]*\|?[ \t]*"): on a long run of spaces
+# that backtracks quadratically.
+_TABLE_SEPARATOR = re.compile(r"^[ \t]*(?:\|[ \t]*)?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*(?:\|[ \t]*)?$")
 _BULLET = re.compile(
     r"^[ \t]*(?:[-*+•▪◦‣→⇒]|\d{1,3}[.)]|\(?[a-zA-Z][).]|\(\d{1,2}\)|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])[ \t]+"
 )
 _CHECK_START = re.compile(r"^[ \t]*(?:[-*+•][ \t]+)?(?:\[[ xX✓✔]\]|[☐☒☑✅✓✔✗✘❌□■⊠⬜])")
-_LABEL_START = re.compile(r"^[ \t]*(?:\*\*|__)?[ \t]*(?:\([a-zA-Z0-9]{1,4}\)|[a-zA-Z][).:][ \t]|(?:part|question|problem|q)[ \t]*\(?[0-9a-zA-Z])", re.I)
+# A line that opens with a part or option label starts an item of its own: "(c)", "c)", "c:",
+# "Part (c)", "Part 2", "Question 4", "Q3". The label must have a label's shape, so prose that
+# merely begins with "query…" or "particular…" still continues the previous line.
+_LABEL_START = re.compile(
+    r"^[ \t]*(?:(?:\*\*|__)[ \t]*)?(?:"
+    r"\((?:[a-zA-Z]|[ivxIVX]{1,4}|\d{1,2})\)"
+    r"|[a-zA-Z][).:](?:[ \t]|$)"
+    r"|(?:part|question|problem|exercise)(?:[ \t]+|[ \t]*(?=\())\(?(?:\d{1,2}|[a-zA-Z](?![a-zA-Z])|[ivxIVX]{1,4}\))"
+    r"|q[ \t]*\d{1,2}(?!\d)"
+    r")",
+    re.I,
+)
 _BOLD_START = re.compile(r"^[ \t]*(?:\*\*|__)")
 _MATH_OPEN = re.compile(r"\$\$|\\\[|\\begin\{")
 
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs cf al approx fig figs eq eqs no nos resp dr mr ms st incl est sec ch pp vol ref "
-    "refs def thm lem prop ex var std dev max min avg ca viz resp. esp".split()
+    "e.g i.e etc vs cf al approx fig figs eq eqs eqn eqns no nos resp dr mr ms st incl est sec ch pp vol ref "
+    "refs def thm lem prop ex var std dev max min avg ca viz resp. esp w.r.t wrt a.k.a aka ie eg".split()
 )
+#: A regex for a full stop that is not the dot of a common abbreviation ("e.g.", "i.e.", "w.r.t.",
+#: "vs.", "approx.", "Fig.", "eq."), for scopes that end at a sentence end.
+ABBREVIATION_SAFE_DOT = (r"(?<![a-z]\.[a-z])(?<!\bvs)(?<!\bcf)(?<!approx)(?<!\bfig)(?<!\bfigs)(?<!\beq)(?<!\beqs)"
+                         r"(?<!\beqn)(?<!\bwrt)\.")
+# Dotted initialisms such as "w.r.t", "a.k.a", "p.d.f" (the final dot is the abbreviation's own).
+_DOTTED_INITIALISM = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 def _protected_ranges(text: str) -> list[tuple[int, int]]:
@@ -633,11 +731,23 @@ def _protected_ranges(text: str) -> list[tuple[int, int]]:
             while j < limit and text[j] != "$" and text[j] != "\n":
                 j += 1
             if j < limit and text[j] == "$" and j > i + 1:
+                if _is_money(text, i, j):
+                    i = j  # "$10,000/year; … $800,000/year": two prices, not inline math
+                    continue
                 ranges.append((i, j + 1))
                 i = j + 1
                 continue
         i += 1
     return ranges
+
+
+def _is_money(text: str, open_at: int, close_at: int) -> bool:
+    """Whether the ``$`` at ``open_at`` and the one at ``close_at`` are two prices rather than math delimiters.
+
+    A price is a ``$`` directly followed by a digit; inline math opening with a digit
+    (``$10^{-6}$``) is closed by a ``$`` that is not.
+    """
+    return (close_at + 1 < len(text) and text[open_at + 1].isdigit() and text[close_at + 1].isdigit())
 
 
 class _Protected:
@@ -880,7 +990,8 @@ class Document:
                 word = _LAST_WORD.search(body[max(0, m.start() - 24):m.start()])
                 if m.group(0).startswith(".") and word is not None:
                     token = word.group(1).lower().rstrip(".")
-                    if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and not token.isupper()):
+                    if token in _ABBREVIATIONS or _DOTTED_INITIALISM.fullmatch(token) or (
+                            len(token) == 1 and token.isalpha() and not token.isupper()):
                         continue
                 nxt = body[m.end():].lstrip()[:1]
                 if m.group(0).startswith(".") and nxt.islower():
@@ -1007,12 +1118,16 @@ class Document:
             return self.blocks()
         raise ValueError(f"unknown unit level {level!r}; use clause, sentence, item or block")
 
+    def starts(self, level: str) -> list[int]:
+        """The normalized start offsets of the units of ``level``, in order (for bisecting)."""
+        if level not in self._starts:
+            self._starts[level] = [u.nstart for u in self.units(level)]
+        return self._starts[level]
+
     def unit_at(self, level: str, npos: int) -> TextUnit | None:
         """The unit of ``level`` whose normalized span contains normalized offset ``npos``."""
         units = self.units(level)
-        if level not in self._starts:
-            self._starts[level] = [u.nstart for u in units]
-        starts = self._starts[level]
+        starts = self.starts(level)
         k = bisect_right(starts, npos) - 1
         if k < 0:
             return None
@@ -1098,11 +1213,11 @@ _BREAKER = re.compile(
     r"(?<![a-z0-9])(?:but|however|yet|whereas|while|although|though)(?![a-z0-9])"
     r"|(?<![a-z0-9])instead(?![a-z0-9])(?![ \t]+of)"
     r"|(?<![a-z0-9])rather(?![a-z0-9])(?![ \t]+than)"
-    r"|[;!?\n→⇒|]|:(?=\s)|\.(?=\s|$)| [—–] "
+    r"|[;!?\n→⇒|]|:(?=\s)|" + ABBREVIATION_SAFE_DOT + r"(?=\s|$)| [—–] "
     r"|,[ \t]*(?:so|thus|hence|therefore|which|who|it|its|it's|this|these|those|they|we|i|you|he|she|instead|because|since|as|then"
     r"|leading|causing|making|resulting|meaning|whereas|while|but|and[ \t]+(?:so|thus|hence|therefore|it|this|that|the|we|they|its|is|are))(?![a-z0-9])"
 )
-_PHRASE_BREAKER = re.compile(r"[,;:!?\n)|]|\.(?=\s|$)|(?<![a-z0-9])(?:and|but|so|because|since|which|while|whereas)(?![a-z0-9])")
+_PHRASE_BREAKER = re.compile(r"[,;:!?\n)|]|" + ABBREVIATION_SAFE_DOT + r"(?=\s|$)|(?<![a-z0-9])(?:and|but|so|because|since|which|while|whereas)(?![a-z0-9])")
 _POST_CUE = re.compile(
     r"^(?:[ \t]*(?:\*\*|__|\*|_|[\"')\]]))*[ \t]*(?:"
     r"(?:is|are|was|were|would[ \t]+be|seems?|looks?)[ \t]+(?:(?:clearly|definitely|therefore|thus|also)[ \t]+)?"
@@ -1138,8 +1253,10 @@ def negation_cue(clause: str, span: Union[tuple, str], *, post: bool = True) -> 
     "wrong to say"/"a common misconception is that"; an empty or crossed box (``☐``,
     ``[ ]``, ``✗``) as the nearest mark before it; and, when ``post`` is true, a verdict
     after it ("(a) is wrong", "(d) … not matching"). "not only X but also Y" negates
-    nothing, and "does not affect A, but B" negates A only. A ticked box (``☒``, ``[x]``)
-    right before the phrase overrides other cues.
+    nothing, "does not affect A, but B" negates A only, and a cue in a subordinate clause
+    closed by a comma stays there ("Because nothing mixes positions, the prediction depends
+    only on the token": the main clause is stated). A ticked box (``☒``, ``[x]``) right
+    before the phrase overrides other cues.
     """
     if isinstance(span, str):
         start = _ascii_lower(clause).find(_ascii_lower(span))
@@ -1190,6 +1307,8 @@ def negation_cue(clause: str, span: Union[tuple, str], *, post: bool = True) -> 
                 continue
             if _CHECK_MARK.search(between):
                 continue
+            if "," in between and _in_subordinate_clause(window, cue.start()):
+                continue  # "Because nothing mixes positions, the prediction depends …": the cue stays in its clause
         return clause[base + window_start + cue.start():base + window_start + cue.end()].strip()
 
     # 4. Verdicts after the phrase.
@@ -1205,6 +1324,29 @@ def negation_cue(clause: str, span: Union[tuple, str], *, post: bool = True) -> 
         if weak is not None and not _PRE_CUE.search(scope[: weak.start()]):
             return clause[end + weak.start():end + weak.end()].strip()
     return None
+
+
+# Where a clause starts: a sentence end, a colon, a semicolon, a line break or a dash.
+_CLAUSE_START = re.compile(r"(?:[.!?](?=\s)|[:;\n]|\s[—–-]\s)[\s*_>#\-\"'(]*")
+# A subordinating conjunction opening a clause that a comma closes ("Because …, the main clause").
+_SUBORDINATOR = re.compile(
+    r"[\W_]*(?:because|since|as|if|when|whenever|although|though|even[ \t]+(?:though|if)|while|once|given[ \t]+that"
+    r"|whereas|after|before|unless)(?![a-z0-9])"
+)
+
+
+def _in_subordinate_clause(window: str, cue_at: int) -> bool:
+    """Whether the cue at ``window[cue_at]`` sits in a subordinate clause opened before it ("Because nothing …,").
+
+    The caller has checked that a comma separates the cue from the phrase: the comma closes
+    the subordinate clause, so the cue does not reach the main clause after it.
+    """
+    start = 0
+    for m in _CLAUSE_START.finditer(window, 0, cue_at):
+        start = m.end()
+    head = window[start:cue_at]
+    m = _SUBORDINATOR.match(head)
+    return m is not None and "," not in head
 
 
 _RELATIVE_PAREN = re.compile(r"[ \t]*(?:which|that|who|whose|as|since|because|i\.e\.|e\.g\.|see|like|unlike|via|where|when)(?![a-z0-9])")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_hwcheck.matchers.associations import association, mapping
+from pytest_hwcheck.matchers.associations import association, mapping, shown
 
 PLOT_A = association("Plot A", "forward KL", conflicts=["reverse KL", "mode-seeking"])
 DECODER = association("decoder", "task loss", conflicts=["latent regularizer"])
@@ -202,3 +202,132 @@ def test_association_rejects_an_unknown_unit_level():
 def test_association_repr_is_the_factory_call():
     assert repr(PLOT_A) == "association(subject='Plot A', attribute='forward KL', conflicts=['reverse KL', 'mode-seeking'])"
     assert repr(mapping({"x": "y"}, within="item")) == "mapping(pairs={'x': 'y'}, within='item')"
+
+
+# -- part headings, table rows, denials, option lists, evidence -----------------------------------
+
+@pytest.mark.parametrize("answer", [
+    "### (b) Reverse vs. Forward KL\n\nSome text.",
+    "**(b)** Reverse vs. Forward KL\n\nSome text.",
+    "Part (b): Reverse vs. Forward KL\n\nSome text.",
+    "## Answer to (b): Reverse vs. Forward KL\n\nSome text.",
+])
+def test_association_does_not_read_a_part_heading_label_as_a_plot(answer):
+    # "(b)" names the part; the subject is Plot B, so a naive label match would pass these.
+    verdict = association("Plot B", "forward KL")(answer)
+    assert not verdict.passed, verdict.summary()
+
+
+@pytest.mark.parametrize("answer", [
+    "### (b) Reverse vs. Forward KL\n\nPlot B is reverse KL.",
+    "- (b) reverse KL, mode-seeking.",
+    "Plot (b): reverse KL.",
+])
+def test_association_still_reads_a_plot_named_in_the_text_under_a_part_heading(answer):
+    verdict = association("Plot B", "reverse KL")(answer)
+    assert verdict.passed, verdict.summary()
+
+
+def test_association_with_a_bare_label_subject_still_binds_a_label_line():
+    assert association("(b)", "forward KL")("(b) forward KL").passed
+
+
+@pytest.mark.parametrize("answer, passes", [
+    ("| plot | loss |\n|---|---|\n| A | forward KL |", True),
+    ("| Plots | objective |\n| --- | --- |\n| **A** | forward KL |\n| B | reverse KL |", True),
+    ("| Figure | loss |\n|---|---|\n| A | forward KL |", True),
+    ("| plot | loss |\n|---|---|\n| A | reverse KL |\n| B | forward KL |", False),
+    ("| letter | loss |\n|---|---|\n| A | forward KL |", False),  # the header does not name plots
+    ("| plot | loss |\n|---|---|\n| B | forward KL |", False),
+])
+def test_association_binds_a_bare_table_row_label_under_a_header_naming_the_subject_kind(answer, passes):
+    verdict = association("Plot A", "forward KL", conflicts=["reverse KL"])(answer)
+    assert verdict.passed is passes, verdict.summary()
+
+
+def test_association_names_a_table_row_subject_in_its_message():
+    verdict = association("Plot A", "forward KL")("| plot | loss |\n|---|---|\n| A | forward KL |")
+    assert verdict.explanation == "binds Plot A (row 'A') to 'forward KL'"
+    assert verdict.evidence == "| A | forward KL |"
+
+
+def test_mapping_reads_a_table_of_bare_plot_letters():
+    plots = mapping({"Plot A": "forward KL", "Plot B": "reverse KL"})
+    table = "| plot | loss |\n|---|---|\n| A | forward KL |\n| B | reverse KL |"
+    assert plots(table).passed
+    assert not plots(table.replace("forward", "XX").replace("reverse", "forward").replace("XX", "reverse")).passed
+
+
+DECODER_REGULARIZER = (("decoder", "θ_d"), ("latent regularizer", "KL term", "regularizer"))
+
+
+@pytest.mark.parametrize("within, answer", [
+    ("sentence", "The decoder only ever sees the task loss: the latent regularizer does not involve θ_d at all."),
+    ("block", "The decoder only ever sees the task loss. The latent regularizer does not involve θ_d at all."),
+    ("sentence", "The decoder only ever sees the task loss: the latent regularizer does not involve it at all."),
+    ("sentence", "The decoder only ever sees the task loss: the latent regularizer involves only θ_e."),
+    ("sentence", "The regularizer does not depend on the decoder."),
+])
+def test_association_does_not_bind_across_a_colon_to_a_clause_that_denies_it(within, answer):
+    # Both terms are in one sentence (or block), so a naive co-occurrence check passes these.
+    verdict = association(*DECODER_REGULARIZER, within=within)(answer)
+    assert not verdict.passed, verdict.summary()
+
+
+@pytest.mark.parametrize("answer", [
+    "The decoder gets both: the task loss and the latent regularizer.",
+    "Decoder θ_d: the task loss and the latent regularizer.",
+    "The decoder receives gradients from the regularizer (through z).",
+])
+def test_association_still_binds_across_a_colon_that_introduces_the_attribute(answer):
+    verdict = association(*DECODER_REGULARIZER, within="sentence")(answer)
+    assert verdict.passed, verdict.summary()
+
+
+def test_a_denied_binding_is_reported_with_its_cue():
+    verdict = association(*DECODER_REGULARIZER, within="sentence")(
+        "The decoder only ever sees the task loss: the latent regularizer does not involve it at all.")
+    assert "only in a negated context ('does not involve it')" in verdict.explanation
+
+
+def test_association_keeps_an_attribute_with_its_own_sentence_but_not_with_a_negated_sibling():
+    assert association("Plot A", "forward KL")("Plot A: forward KL. It covers both modes, unlike Plot B.").passed
+    assert association("Plot A", "mass-covering", within="item")(
+        "Plot A: forward KL. It covers both modes and is mass-covering, unlike Plot B.").passed
+
+
+@pytest.mark.parametrize("answer, passes", [
+    ("For decoder parameters θ_d :\n\ntask loss\n\nlatent regularizer", False),
+    ("For decoder parameters θ_d:\n- task loss\n- latent regularizer", False),
+    ("For decoder parameters θ_d:\n- ☒ task loss\n- ☒ latent regularizer", True),
+    ("For decoder parameters θ_d:\n\nlatent regularizer", True),  # one line under the lead-in answers it
+])
+def test_within_block_an_unmarked_option_list_under_a_lead_in_states_nothing(answer, passes):
+    verdict = association(("decoder", "θ_d"), "latent regularizer", within="block")(answer)
+    assert verdict.passed is passes, verdict.summary()
+
+
+def test_an_unmarked_option_list_is_named_in_the_explanation():
+    verdict = association(("decoder", "θ_d"), "latent regularizer", within="block")(
+        "For decoder parameters θ_d :\n\ntask loss\n\nlatent regularizer")
+    assert "only in an unmarked list of the options" in verdict.explanation
+
+
+@pytest.mark.parametrize("answer, evidence", [
+    ("**Plot A is forward KL; Plot B is reverse KL**", "Plot B is reverse KL"),
+    ("**Plot A is mode-covering; Plot B is reverse KL.** More text.", "Plot B is reverse KL."),
+    ("**Plot B** is **reverse KL**.", "**Plot B** is **reverse KL**."),
+])
+def test_association_evidence_drops_emphasis_markers_left_open_at_its_edges(answer, evidence):
+    verdict = association("Plot B", "reverse KL")(answer)
+    assert verdict.passed and verdict.evidence == evidence, verdict.summary()
+    assert "*" not in verdict.explanation
+
+
+@pytest.mark.parametrize("span, expected", [
+    ("reverse KL**", "reverse KL"), ("**reverse KL**", "reverse KL"), ("`std=1`", "std=1"),
+    ("_reverse KL_", "reverse KL"), ("__reverse KL__", "reverse KL"), ("zeros_", "zeros_"),
+    ("__init__", "__init__"),
+])
+def test_shown_strips_emphasis_markers_at_span_edges(span, expected):
+    assert shown(span) == expected

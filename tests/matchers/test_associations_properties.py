@@ -25,7 +25,8 @@ MATCHERS = [
 ]
 PIECES = ["Plot A", "Plot B", "forward KL", "reverse KL", "(a)", "(b)", "β = 10^{-6}", "10⁻³", "decoder", "encoder",
           "task loss", "latent regularizer", "not ", "☐ ", "☒ ", ": ", ", ", "; ", ". ", "\n", "\n- ", "| ", "**",
-          "$", "\\|", "(", ")"]
+          "$", "\\|", "(", ")", "### ", "| plot | loss |\n|---|---|\n", "| A ", "| B ", " does not involve it",
+          "For decoder parameters θ_d:\n"]
 text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
 PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="()"), max_size=300).filter(
     lambda t: "plot" not in t.lower() and "kl" not in t.lower())
@@ -64,6 +65,10 @@ def test_a_plain_binding_is_found_and_a_swapped_one_never_passes(before, after):
     "Plot A is forward KL. " * 45_000,
     "- (a) β = 10^{-6} β = 10^{-3}\n" * 30_000,
     "The decoder does not get the latent regularizer; " * 20_000,
+    "| plot | loss |\n|---|---|\n" + "| A | forward KL |\n| B | reverse KL |\n" * 25_000,
+    "### (b) Reverse vs. Forward KL\n\n**(a)** Forward KL\n" * 20_000,
+    "For decoder parameters θ_d:\n\ntask loss\n\nlatent regularizer\n\n" * 18_000,
+    "The decoder sees the task loss: the regularizer does not involve it. " * 13_000,
 ]))
 def test_associations_on_a_one_megabyte_answer_finish_in_their_time_budget(text):
     _grade(text)

@@ -231,3 +231,59 @@ def test_true_false_takes_a_list_labelled_any_usual_way():
 def test_true_false_reports_a_statement_answered_both_ways():
     verdict = true_false({"i": True})("(i) True.\n\n(i) False.")
     assert not verdict.passed and "both True and False" in verdict.explanation
+
+
+# -- section headings are not picks; ordinary ways of stating one ---------------------------------
+
+@pytest.mark.parametrize("answer", [
+    "### (c)\n\nAnswer: (b)",
+    "### **(c)**\n\nAnswer: (b)",
+    "#### Plot (a):\n\nIt rises monotonically.\n\nAnswer: (b)",
+    "## Part (c)\n\nAnswer: (b)",
+    "### Answers:\n\n### (c)\n\nAnswer: (b)",
+    "**(c):**\n\nAnswer: (b)",
+    "### (c) Validation error\n\n**Answer: (b)**",
+])
+def test_choice_does_not_read_a_section_heading_label_as_a_pick(answer):
+    verdict = CURVE_B(answer)
+    assert verdict.passed, verdict.summary()
+
+
+@pytest.mark.parametrize("answer", ["### Correct Curve: (b)", "### (b) is correct", "### Answer: (b)"])
+def test_choice_still_reads_a_pick_stated_inside_a_heading(answer):
+    assert CURVE_B(answer).passed
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("b", "Curve (b). With tiny β the model overfits; with huge β it underfits."),
+    ("b", "(b). The error dips, then rises."),
+    ("a", "ii. (a): its classes are well separated."),
+    ("a", "(ii) (a) — its classes are well separated."),
+    ("a", "ii. The best latent space for prediction: Figure (a), since its classes are well separated."),
+    ("a", "Better latent space: Experiment (a)."),
+    ("a", "Experiment (a) gives the better latent space."),
+    ("a", "Figure (a) has the best separated classes."),
+    ("b", "Answer: Fig. (b)"),
+])
+def test_choice_reads_ordinary_ways_of_stating_a_pick(expected, answer):
+    verdict = choice(expected)(answer)
+    assert verdict.passed, verdict.summary()
+
+
+@pytest.mark.parametrize("expected, answer", [
+    ("a", "Experiment (a) does not give the better latent space."),
+    ("b", "Curve (a). It rises monotonically.\nCurve (b). It dips then rises."),  # describes each curve
+    ("a", "- (a): Wide spread, separated clusters.\n- (b): Medium spread."),
+    ("b", "Right panel: Figure (b) shows the clusters."),
+    ("a", "ii. (a) is monotone, so it cannot be right."),
+])
+def test_choice_does_not_read_a_description_of_an_option_as_a_pick(expected, answer):
+    verdict = choice(expected)(answer)
+    assert not verdict.passed, verdict.summary()
+
+
+def test_choice_does_not_read_a_plural_noun_as_a_label():
+    verdict = CURVE_B("The curves are (a), (b), (c) and (d).")
+    assert "(s)" not in verdict.explanation
+    assert choice("b")("The curves are (a), (b), (c) and (d).").explanation.endswith(
+        "(it mentions (a), (b), (c), (d) without committing to one)")

@@ -23,7 +23,8 @@ MATCHERS = [
 ]
 PIECES = ["(a)", "(b)", "(c)", "Answer:", "Final answer:", "Selection:", "I choose", "not ", "unlike ", "**", "☒ ",
           "☐ ", "[x] ", "[ ] ", "task loss", "latent regularizer", "(i)", "(ii)", " True", " False", "\n", "- ",
-          "| ", ". ", ": ", "b", "rather than ", "Curve", "\\frac{"]
+          "| ", ". ", ": ", "b", "rather than ", "Curve", "\\frac{", "### ", "ii. ", "Fig. ", "The best latent space: ",
+          " gives the better "]
 text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
 
 
@@ -58,6 +59,8 @@ def test_an_explicit_final_answer_is_found_after_any_prose(prose):
     "not only (a) but also " * 45_000,
     "(a) x\n" * 150_000,
     "(i) True (ii) False " * 50_000,
+    "### (c)\n\nCurve (b). It dips.\n\nii. (a): separated.\n" * 20_000,
+    "The best latent space for prediction: Figure (a), since " * 18_000,
 ]))
 def test_choice_on_a_one_megabyte_answer_finishes_in_its_time_budget(text):
     _grade(text)

@@ -197,3 +197,28 @@ def test_keywords_refuses_a_regex_with_nested_quantifiers(pattern):
 def test_a_tuple_given_as_all_of_requires_every_term():
     assert not keywords(all_of=("forward KL", "mass-covering"))("Plot A is forward KL.").passed
     assert keywords(all_of=[("forward KL", "inclusive KL")])("Plot A is inclusive KL.").passed
+
+
+@pytest.mark.parametrize("matcher, answer, said", [
+    (keywords(any_of=[("line 9", "emb_word")]), "the emb_word init is wrong here", "states 'emb_word'"),
+    (keywords(any_of=[("line 9", "emb_word")]), "Line 9 has the bug.", "states 'line 9'"),
+    (keywords(all_of=[("frozen", "fixed")]), "The model weights stay fixed.", "states 'fixed'"),
+    (keywords(all_of=[("U-shaped", "dips")]), "The error dips, then rises.", "states 'dips'"),
+    (keywords(all_of=[("frozen", "fixed")]), "The weights are not fixed.", "'fixed' appears only negated"),
+    (keywords(none_of=[("learning rate", "step size")]), "Lower the step size.", "states 'step size', which it must not"),
+])
+def test_keywords_messages_name_the_spelling_of_a_synonym_group_that_matched(matcher, answer, said):
+    verdict = matcher(answer)
+    assert said in verdict.explanation, verdict.explanation
+
+
+def test_keywords_messages_name_the_whole_group_when_none_of_it_is_there():
+    verdict = keywords(all_of=[("frozen", "fixed")])("The weights change.")
+    assert verdict.explanation == "('frozen', 'fixed') is missing"
+
+
+def test_keywords_do_not_see_a_negation_in_a_preceding_subordinate_clause():
+    matcher = keywords(any_of=["depends only on the token"])
+    answer = "Because nothing mixes positions, the prediction depends only on the token at position t."
+    assert matcher(answer).passed, matcher(answer).summary()
+    assert not matcher("Nothing here depends only on the token at position t.").passed

@@ -64,6 +64,18 @@ NORMALIZED = [
     ("β̂", "β"),
     ("10−6", "10-6"),
     ("isn’t", "isn't"),
+    # a star after a symbol is part of it (an optimum), not emphasis
+    ("N* = x", "n* = x"),
+    (r"$N^* \propto C$", "n* ∝ c"),
+    (r"$N^{*}$ and $M^*$", "n* and m*"),
+    ("θ_d* is optimal", "θ_d* is optimal"),
+    # LaTeX environments keep their rows and columns
+    (r"\begin{bmatrix} W_O^1 \\ W_O^2 \end{bmatrix}", "[w_o^1; w_o^2]"),
+    (r"\begin{bmatrix} W_O^1 & W_O^2 \end{bmatrix}", "[w_o^1, w_o^2]"),
+    (r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}", "(a, b; c, d)"),
+    (r"\begin{array}{cc} 1 & 2 \end{array}", "[1, 2]"),
+    (r"\begin{aligned} a &= b \\ c &= d \\ \end{aligned}", "a = b; c = d"),
+    ("Tom & Jerry", "tom & jerry"),
 ]
 
 
@@ -82,6 +94,12 @@ def test_normalize_makes_notation_variants_equal(a, b):
     assert normalize(a).strip() == normalize(b).strip()
 
 
+def test_normalize_tells_a_column_of_blocks_from_a_row_of_blocks():
+    column = r"$$W_O = \begin{bmatrix} W_O^1 \\ W_O^2 \end{bmatrix}$$"
+    row = r"$$W_O = \begin{bmatrix} W_O^1 & W_O^2 \end{bmatrix}$$"
+    assert normalize(column) != normalize(row)
+
+
 def test_normalize_keeps_newlines_so_units_survive():
     assert normalize("line one\nline two") == "line one\nline two"
 
@@ -98,6 +116,12 @@ def test_normalize_with_map_points_back_to_the_original_text():
     assert norm.source_span(0, len(norm.text)) == (0, len(source))
 
 
+def test_text_appended_after_a_rewrite_maps_inside_the_original():
+    norm = normalize_with_map("√d_model")
+    assert norm.text == "sqrt(d_model)"
+    assert norm.source_span(len(norm.text) - 1, len(norm.text))[1] <= len("√d_model")
+
+
 def test_normalized_span_is_the_inverse_of_source_span():
     source = "Use **std = 1/√d** here"
     norm = normalize_with_map(source)
@@ -111,6 +135,41 @@ def test_sentences_split_paragraphs_but_not_abbreviations_decimals_or_math():
     text = "The bug is e.g. in line 9. Use std = 0.5 here! See Fig. 3 for $a. B$ details. Done."
     assert [s.text for s in sentences(text)] == [
         "The bug is e.g. in line 9.", "Use std = 0.5 here!", "See Fig. 3 for $a. B$ details.", "Done."]
+
+
+@pytest.mark.parametrize("text", [
+    "The gradient w.r.t. A is proportional to B.",
+    "Use a bigger model, e.g. GPT-3 with more data.",
+    "Keep the init, i.e. B at zero and A random.",
+    "Forward vs. Reverse KL are compared here.",
+    "The corpus is approx. 186 times the Library of Congress.",
+    "As Fig. 3 shows, the error dips.",
+    "Plug eq. 5 into the loss.",
+    "Mass-covering, a.k.a. zero-avoiding, behaviour.",
+])
+def test_sentences_do_not_end_at_an_abbreviation(text):
+    assert [s.text for s in sentences(text)] == [text]
+
+
+@pytest.mark.parametrize("text, count", [
+    ("The outer loop uses the task's\nquery set to update it.", 1),
+    ("The model is split into\nparticular heads.", 1),
+    ("The two parts of the\nquestion are related.", 1),
+    ("Some intro\nQ3 is next", 2),
+    ("Some intro\nPart (c) is next", 2),
+    ("Some intro\nPart 2 is next", 2),
+    ("Some intro\n(c) is next", 2),
+    ("Some intro\nc) is next", 2),
+])
+def test_only_a_real_label_shape_starts_a_new_item(text, count):
+    assert len(items(text)) == count, [u.text for u in items(text)]
+
+
+def test_clauses_split_at_a_semicolon_between_two_prices():
+    text = "SSD ≈ $10,000/year; DRAM ≈ $800,000/year."
+    assert [c.text for c in clauses(text)] == ["SSD ≈ $10,000/year;", "DRAM ≈ $800,000/year."]
+    # Inline math that opens with a digit is still math: no split inside it.
+    assert len(clauses("It is $10^{-6}; 3$ here; done.")) == 2
 
 
 def test_sentences_keep_bullets_rows_headings_and_code_lines_apart():
@@ -189,6 +248,9 @@ NEGATED = [
     ("there is no gradient from the regularizer", "regularizer"),
     ("neither the decoder nor the prior", "prior"),
     ("A common misconception is that forward KL is mode-seeking", "mode-seeking"),
+    ("Because the decoder does not get the regularizer, it trains faster", "regularizer"),
+    ("It does not use A, B or C", "B"),
+    ("The gradient is not taken w.r.t. A here", "A"),
 ]
 
 STATED = [
@@ -206,6 +268,11 @@ STATED = [
     ("They do not affect the KL regularizer (which depends only on the encoder)", "encoder"),
     ("No, (b) is right", "(b)"),
     ("It is not the decoder. The encoder gets both.", "encoder"),
+    # a cue inside a subordinate clause closed by a comma does not reach the main clause
+    ("Because nothing mixes positions, the prediction depends only on the token at position t.", "depends only"),
+    ("Since it never sees the prior, the decoder only gets the task loss", "task loss"),
+    ("If the gradient is not zero, the weights move", "weights move"),
+    ("Although no head attends back, the residual stream carries the token", "carries the token"),
 ]
 
 

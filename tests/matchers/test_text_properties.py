@@ -47,6 +47,9 @@ def _check_document(text: str) -> None:
 @example("$" * 50_001)
 @example("_{" * 20_000 + "x" + "}" * 20_000)
 @example(" " * 50_000 + "x")
+@example("\\begin{bmatrix}" * 30_000 + "&" * 30_000 + "\\\\" * 30_000)
+@example(" " * 50_000 + "&" + " " * 50_000 + "\\end{x}")
+@example("$1" * 100_000)
 def test_normalize_never_raises_and_is_fast(text):
     start = time.monotonic()
     result = normalize(text)
@@ -56,6 +59,9 @@ def test_normalize_never_raises_and_is_fast(text):
 
 @SLOW
 @given(any_text)
+@example("√d_model")
+@example("\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}")
+@example("$N^* \\propto C$ and x* and $5 or $6$7")
 def test_every_normalized_span_maps_back_inside_the_original(text):
     norm = normalize_with_map(text)
     n = len(norm.text)
@@ -88,6 +94,8 @@ def test_is_negated_accepts_any_span(text, start, length):
     "|" * 300_000,
     "\\" * 300_000,
     "[" * 200_000,
+    "SSD ≈ $10,000/year; DRAM ≈ $800,000/year. " * 23_000,
+    "\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} N^* " * 20_000,
     "⁻¹" * 200_000,
     "- **Plot A** is $D_{KL}(P\\|Q)$; not reverse.\n" * 22_000,
 ]))
