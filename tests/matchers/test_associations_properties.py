@@ -3,18 +3,14 @@ plainly stated binding is found whatever surrounds it, and a swapped one never p
 
 from __future__ import annotations
 
-import time
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pytest_hwcheck.matchers.associations import association, mapping
-from pytest_hwcheck.verdict import Verdict
+from _properties import HUGE, SLOW, grade_within_limit
 
-LIMIT_S = 10.0
-SLOW = settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow,
-                                                                      HealthCheck.data_too_large])
-HUGE = settings(deadline=None, max_examples=3, suppress_health_check=list(HealthCheck))
+from pytest_hwcheck.matchers.associations import association, mapping
+
 
 PLOTS = mapping({"Plot A": "forward KL", "Plot B": "reverse KL"})
 MATCHERS = [
@@ -32,14 +28,6 @@ PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_c
     lambda t: "plot" not in t.lower() and "kl" not in t.lower())
 
 
-def _grade(text: str) -> None:
-    for matcher in MATCHERS:
-        start = time.monotonic()
-        verdict = matcher(text)
-        assert isinstance(verdict, Verdict)
-        assert "could not grade" not in verdict.explanation, verdict.explanation
-        assert verdict.expected or "gave up" in verdict.explanation  # a timeout is a verdict too
-        assert time.monotonic() - start < LIMIT_S
 
 
 @SLOW
@@ -48,7 +36,7 @@ def _grade(text: str) -> None:
 @example("\\frac{" * 500 + "1" + "}{2}" * 500)
 @example("Plot A " * 20_000)
 def test_associations_return_a_verdict_for_any_text(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text)
 
 
 @SLOW
@@ -71,4 +59,4 @@ def test_a_plain_binding_is_found_and_a_swapped_one_never_passes(before, after):
     "The decoder sees the task loss: the regularizer does not involve it. " * 13_000,
 ]))
 def test_associations_on_a_one_megabyte_answer_finish_in_their_time_budget(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text)

@@ -3,18 +3,14 @@ explicit pick is found whatever prose surrounds it."""
 
 from __future__ import annotations
 
-import time
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pytest_hwcheck.matchers.choices import choice, true_false
-from pytest_hwcheck.verdict import Verdict
+from _properties import HUGE, SLOW, grade_within_limit
 
-LIMIT_S = 10.0
-SLOW = settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow,
-                                                                      HealthCheck.data_too_large])
-HUGE = settings(deadline=None, max_examples=3, suppress_health_check=list(HealthCheck))
+from pytest_hwcheck.matchers.choices import choice, true_false
+
 
 MATCHERS = [
     choice("b", options="abcd"),
@@ -28,13 +24,6 @@ PIECES = ["(a)", "(b)", "(c)", "Answer:", "Final answer:", "Selection:", "I choo
 text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
 
 
-def _grade(text: str) -> None:
-    for matcher in MATCHERS:
-        start = time.monotonic()
-        verdict = matcher(text)
-        assert isinstance(verdict, Verdict)
-        assert "could not grade" not in verdict.explanation, verdict.explanation
-        assert time.monotonic() - start < LIMIT_S
 
 
 @SLOW
@@ -43,7 +32,7 @@ def _grade(text: str) -> None:
 @example("\\frac{" * 500 + "1" + "}{2}" * 500)
 @example("(b)" * 20_000)
 def test_choice_and_true_false_return_a_verdict_for_any_text(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text, require_expected=False)
 
 
 @SLOW
@@ -63,4 +52,4 @@ def test_an_explicit_final_answer_is_found_after_any_prose(prose):
     "The best latent space for prediction: Figure (a), since " * 18_000,
 ]))
 def test_choice_on_a_one_megabyte_answer_finishes_in_its_time_budget(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text, require_expected=False)

@@ -3,18 +3,14 @@ found whatever surrounds it."""
 
 from __future__ import annotations
 
-import time
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pytest_hwcheck.matchers.keywords import keywords
-from pytest_hwcheck.verdict import Verdict
+from _properties import HUGE, SLOW, grade_within_limit
 
-LIMIT_S = 10.0
-SLOW = settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow,
-                                                                      HealthCheck.data_too_large])
-HUGE = settings(deadline=None, max_examples=3, suppress_health_check=list(HealthCheck))
+from pytest_hwcheck.matchers.keywords import keywords
+
 
 MATCHERS = [
     keywords(all_of=["forward KL", "mass-covering"], none_of=["mode-seeking"]),
@@ -27,14 +23,6 @@ PIECES = ["forward KL", "mass-covering", "mode-seeking", "not ", "β = 10^{-6}",
 text_strategy = st.text(max_size=2000) | st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
 
 
-def _grade(text: str) -> None:
-    for matcher in MATCHERS:
-        start = time.monotonic()
-        verdict = matcher(text)
-        assert isinstance(verdict, Verdict)
-        assert "could not grade" not in verdict.explanation, verdict.explanation
-        assert verdict.expected or "gave up" in verdict.explanation  # a timeout is a verdict too
-        assert time.monotonic() - start < LIMIT_S
 
 
 @SLOW
@@ -43,7 +31,7 @@ def _grade(text: str) -> None:
 @example("\\frac{" * 500 + "1" + "}{2}" * 500)
 @example("a" * 30 + "c")
 def test_keywords_returns_a_verdict_for_any_text(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text)
 
 
 @SLOW
@@ -63,4 +51,4 @@ def test_a_plainly_stated_phrase_is_found_between_any_sentences(before, after):
     ("β = 10^{-6} " * 80_000),
 ]))
 def test_keywords_on_a_one_megabyte_answer_finishes_in_its_time_budget(text):
-    _grade(text)
+    grade_within_limit(MATCHERS, text)
