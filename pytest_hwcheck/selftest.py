@@ -50,7 +50,8 @@ class SelfTestItem(pytest.Item):
         verdicts = [(c, c.matcher(self.text)) for c in self.part.concepts]
         failed = [(c, v) for c, v in verdicts if not v.passed]
         if self.expect_pass and failed:
-            lines = [f"{self.part.id}: the key rejects its own {self.name} answer"]
+            lines = [f"{self.part.id}: the key rejects its own {self.name} answer; loosen the concept below "
+                     "(or fix the example if it is in fact wrong)"]
             for concept, verdict in failed:
                 lines.append(f"  concept {concept.id!r} ({concept.matcher!r}): {verdict.summary()}")
             lines.append(f"  answer: {shorten(self.text, 400)!r}")
