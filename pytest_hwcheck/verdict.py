@@ -16,6 +16,11 @@ class Verdict:
     in a sentence why the verdict is what it is. ``expected`` and ``found`` are short
     renderings used by failure messages ("expected d_model**(-0.5), found d_model**0.5").
     ``section`` names the part of a multi-part answer that was graded.
+
+    ``gave_up`` marks the third outcome: the matcher stopped before it had read the
+    whole answer (out of time, too many formulas, an answer too large to scan). Such a
+    verdict neither passes nor fails the concept: it is reported as an *error*, earns no
+    credit, and no composition may turn it into a pass (``not_`` keeps it as it is).
     """
 
     passed: bool
@@ -27,10 +32,13 @@ class Verdict:
     answer: str = ""
     section: str | None = None
     details: dict = field(default_factory=dict)
+    gave_up: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.score <= 1.0:
             raise ValueError(f"score must be within [0, 1], got {self.score!r}")
+        if self.gave_up and (self.passed or self.score):
+            raise ValueError("a verdict that gave up can neither pass nor earn credit")
 
     @classmethod
     def ok(cls, explanation: str, *, evidence: str | None = None, score: float = 1.0, **kw) -> "Verdict":
@@ -42,12 +50,24 @@ class Verdict:
         """A failing verdict (no credit unless ``score`` says otherwise)."""
         return cls(False, score, explanation, evidence, **kw)
 
+    @classmethod
+    def give_up(cls, explanation: str, *, evidence: str | None = None, **kw) -> "Verdict":
+        """The matcher could not read the whole answer: neither a pass nor a fail (an error)."""
+        return cls(False, 0.0, explanation, evidence, gave_up=True, **kw)
+
+    @property
+    def status(self) -> str:
+        """``"passed"``, ``"failed"`` or ``"error"`` (the matcher gave up)."""
+        return "error" if self.gave_up else ("passed" if self.passed else "failed")
+
     def with_answer(self, answer: str, section: str | None = None) -> "Verdict":
         """This verdict with the graded text (and section label) attached."""
         return replace(self, answer=answer, section=section if section is not None else self.section)
 
     def negated(self, explanation: str | None = None) -> "Verdict":
-        """The opposite verdict, used by ``not_()``."""
+        """The opposite verdict, used by ``not_()``; a verdict that gave up stays as it is."""
+        if self.gave_up:
+            return self
         return replace(
             self,
             passed=not self.passed,

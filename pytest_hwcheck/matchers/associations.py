@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher
+from .base import Deadline, Matcher
 from .keywords import Hit, Term, compile_term, find_hits
 from .text import CHECKED_MARKS, UNCHECKED_MARKS, Document, TextUnit, negation_cue, normalize
 
@@ -643,7 +643,7 @@ class _Association(Matcher):
         self.others = _sibling_terms(self.subject, labels, explicit_others, synonyms)
 
     def check(self, answer: str) -> Verdict:
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "association: answer too large to scan in time")
+        deadline = Deadline(what="association: answer too large to scan in time")
         doc = Document(answer, deadline=deadline)
         found = find_bindings(doc, self.subject, self.attribute, self.conflicts, self.others, level=self.level,
                               deadline=deadline)
@@ -695,7 +695,7 @@ class _Mapping(Matcher):
             self.pairs.append((term, attr, conflict_terms, siblings))
 
     def check(self, answer: str) -> Verdict:
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "mapping: answer too large to scan in time")
+        deadline = Deadline(what="mapping: answer too large to scan in time")
         doc = Document(answer, deadline=deadline)
         verdicts = []
         for subject, attribute, conflicts, siblings in self.pairs:

@@ -9,13 +9,38 @@ report show exactly which rule was applied.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from ..verdict import Verdict
 
-#: How long one matcher may spend on one answer before it gives up with a failed verdict.
+#: How long one matcher may spend on one answer before it gives up (an *error* verdict, not a fail).
 DEFAULT_TIME_BUDGET_S = 5.0
+
+_BUDGET: contextvars.ContextVar[float] = contextvars.ContextVar("hwcheck_time_budget", default=DEFAULT_TIME_BUDGET_S)
+
+
+def current_time_budget() -> float:
+    """The time budget, in seconds, a matcher started now gets for one answer."""
+    return _BUDGET.get()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Give matchers started inside the block ``seconds`` per answer instead of the default.
+
+    Tests use it to force the give-up path on a small input instead of timing a large one::
+
+        with time_budget(0.0):
+            assert keywords(any_of=["x"])("x " * 1000).gave_up
+    """
+    token = _BUDGET.set(seconds)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 
 class Matcher:
@@ -41,9 +66,10 @@ class Matcher:
         try:
             verdict = self.check(answer)
         except MatcherTimeout as exc:
-            verdict = Verdict.fail(f"{self.name} gave up after {exc.seconds:.1f}s: {exc.what}")
+            verdict = Verdict.give_up(f"{self.name} {exc.describe()}")
         except Exception as exc:  # noqa: BLE001 - a matcher must never crash the run
-            verdict = Verdict.fail(f"{self.name} could not grade this answer: {type(exc).__name__}: {exc}")
+            # A crash is not evidence either way, so it is a give-up (an error), which not_() cannot invert.
+            verdict = Verdict.give_up(f"{self.name} could not grade this answer: {type(exc).__name__}: {exc}")
         if not isinstance(verdict, Verdict):
             raise TypeError(f"{self!r}.check() returned {type(verdict).__name__}, not a Verdict")
         return verdict
@@ -62,21 +88,36 @@ class Matcher:
 
 
 class MatcherTimeout(Exception):
-    """Raised inside a matcher that ran out of its time budget."""
+    """Raised inside a matcher that ran out of its time budget (it gives up: an error, not a fail)."""
 
     def __init__(self, seconds: float, what: str) -> None:
         super().__init__(what)
         self.seconds = seconds
         self.what = what
 
+    def describe(self) -> str:
+        """Why the matcher stopped, for the verdict's explanation."""
+        return f"gave up after {self.seconds:.1f}s: {self.what}"
+
+
+class AnswerTooLarge(MatcherTimeout):
+    """Raised when an answer is longer than a reader will scan: the matcher gives up rather than cut it."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(0.0, f"the answer has {length:,} characters, more than the {limit:,} a matcher reads")
+
+    def describe(self) -> str:
+        return f"gave up: {self.what}"
+
 
 class Deadline:
     """A cooperative time budget: call :meth:`check` in loops that could run long."""
 
-    def __init__(self, seconds: float = DEFAULT_TIME_BUDGET_S, what: str = "time budget exceeded") -> None:
-        self.seconds = seconds
+    def __init__(self, seconds: float | None = None, what: str = "time budget exceeded") -> None:
+        # None: the budget in force (see time_budget()), so tests can force a give-up cheaply.
+        self.seconds = current_time_budget() if seconds is None else seconds
         self.what = what
-        self._end = time.monotonic() + seconds
+        self._end = time.monotonic() + self.seconds
 
     def expired(self) -> bool:
         """Whether the budget is spent."""

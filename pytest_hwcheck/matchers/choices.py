@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher
+from .base import Deadline, Matcher
 from .keywords import Term, compile_term
 from .text import ABBREVIATION_SAFE_DOT, Document, TextUnit, is_checked_mark, negation_cue, normalize
 
@@ -474,7 +474,7 @@ class _Choice(Matcher):
         self.multiple = multiple
 
     def check(self, answer: str) -> Verdict:
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "choice: answer too large to scan in time")
+        deadline = Deadline(what="choice: answer too large to scan in time")
         doc = Document(answer, deadline=deadline)
         options = self.options
         by_key = {o.key: o for o in options}
@@ -644,7 +644,7 @@ class _TrueFalse(Matcher):
         return text
 
     def check(self, answer: str) -> Verdict:
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "true_false: answer too large to scan in time")
+        deadline = Deadline(what="true_false: answer too large to scan in time")
         doc = Document(answer, deadline=deadline)
         best: tuple[int, list[str], dict[str, list[_Reading]]] | None = None
         for scheme in self.schemes:

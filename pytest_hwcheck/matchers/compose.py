@@ -4,6 +4,11 @@
 scores, so a concept made of several checks earns partial credit;
 ``any_of(a, b)`` passes when one does and takes the best; ``not_(m)`` passes when
 ``m`` fails (use it for a wrong twin: ``not_(keywords(any_of=["learning rate"]))``).
+
+A sub-matcher that *gave up* (see :attr:`Verdict.gave_up`) is an unknown, never a
+pass or a fail: a composition gives up too unless the other sub-verdicts decide it
+anyway (``all_of`` with a clear fail fails; ``any_of`` with a clear pass passes), and
+``not_`` never inverts it.
 """
 
 from __future__ import annotations
@@ -37,7 +42,13 @@ class _AllOf(_Composite):
     def check(self, answer: str) -> Verdict:
         verdicts = [m(answer) for m in self.matchers]
         score = sum(v.score for v in verdicts) / len(verdicts)
-        failed = [(m, v) for m, v in zip(self.matchers, verdicts) if not v.passed]
+        failed = [(m, v) for m, v in zip(self.matchers, verdicts) if not v.passed and not v.gave_up]
+        unknown = [(m, v) for m, v in zip(self.matchers, verdicts) if v.gave_up]
+        if unknown and not failed:
+            # No clear failure, but an unread check might have been one: the concept is undecided.
+            matcher, first = unknown[0]
+            return Verdict.give_up(f"{matcher!r} gave up: {first.explanation}", evidence=first.evidence,
+                                   expected=first.expected, found=first.found)
         if not failed:
             evidence = next((v.evidence for v in verdicts if v.evidence), None)
             return Verdict.ok("; ".join(v.explanation for v in verdicts), evidence=evidence, score=score)
@@ -59,6 +70,11 @@ class _AnyOf(_Composite):
             best = max(passing, key=lambda v: v.score)
             return Verdict.ok(best.explanation, evidence=best.evidence, score=best.score,
                               expected=best.expected, found=best.found)
+        unknown = [v for v in verdicts if v.gave_up]
+        if unknown:
+            # No alternative passed, but one that gave up might have: undecided, not failed.
+            return Verdict.give_up("no alternative matched and one gave up: " + unknown[0].explanation,
+                                   evidence=unknown[0].evidence, expected=unknown[0].expected)
         best = max(verdicts, key=lambda v: v.score)
         return Verdict.fail(
             "none of the alternatives matched: " + " | ".join(v.explanation for v in verdicts),
@@ -76,6 +92,10 @@ class _Not(_Composite):
 
     def check(self, answer: str) -> Verdict:
         inner = self.matchers[0](answer)
+        if inner.gave_up:
+            # "Not found" is not "absent" when the matcher stopped reading: never invert a give-up.
+            return Verdict.give_up(f"could not rule out {self.because or repr(self.matchers[0])}: {inner.explanation}",
+                                   expected=f"not {self.because or repr(self.matchers[0])}")
         if inner.passed:
             claim = f"wrong claim: {self.because}" if self.because else "the answer states what it must not"
             return Verdict.fail(

@@ -37,10 +37,12 @@ import re
 import threading
 import time
 import unicodedata
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher, MatcherTimeout
+
+from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher, MatcherTimeout, current_time_budget
 
 __all__ = ["expression", "DEFAULT_ALIASES", "DEFAULT_BINDING_ALIASES"]
 
@@ -2530,7 +2532,8 @@ class _Expression(Matcher):
 
     # -- grading --------------------------------------------------------------------------
     def check(self, answer: str) -> Verdict:
-        budget = max(DEFAULT_TIME_BUDGET_S, 2 * self.timeout)
+        # A longer per-formula timeout stretches the whole budget in proportion (a forced budget too).
+        budget = current_time_budget() * max(1.0, 2 * self.timeout / DEFAULT_TIME_BUDGET_S)
         deadline = _Budget(budget, f"expression() ran out of its {budget:.0f}s budget")
         import sympy  # noqa: F401 - imported here, once, so worker threads never race on the import
 
@@ -2565,7 +2568,11 @@ class _Expression(Matcher):
         if checked < len(eligible):
             ran_out = f"ran out of time after checking {checked} of {len(eligible)} expressions"
             incomplete = f"{incomplete}; {ran_out}" if incomplete else ran_out
-        return self._failure(answer, expected, candidates, eligible[:checked], bad, deadline, incomplete)
+        verdict = self._failure(answer, expected, candidates, eligible[:checked], bad, deadline, incomplete)
+        if incomplete:
+            # An unread formula might have been the right one: undecided, never a plain fail.
+            return replace(verdict, passed=False, score=0.0, gave_up=True)
+        return verdict
 
     def _find(self, answer: str, deadline: Deadline) -> tuple[list[_Candidate], list[tuple[int, int, str]], str]:
         """Every expression in the answer, and why reading stopped early ("" if it did not)."""

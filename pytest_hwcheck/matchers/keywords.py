@@ -31,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher
+from .base import Deadline, Matcher
 from .text import Document, TextUnit, negation_cue, normalize
 
 __all__ = ["keywords", "phrase", "regex", "Term", "Hit", "SYNONYMS", "compile_term", "find_hits", "number_pattern",
@@ -659,7 +659,7 @@ class _Keywords(Matcher):
         return "; ".join(parts)
 
     def check(self, answer: str) -> Verdict:
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "keywords: answer too large to scan in time")
+        deadline = Deadline(what="keywords: answer too large to scan in time")
         doc = Document(answer, deadline=deadline)
         all_status = [self._status(doc, t, deadline) for t in self.all_of]
         any_status = [self._status(doc, t, deadline) for t in self.any_of]

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher, MatcherTimeout
+from .base import Deadline, Matcher, MatcherTimeout
 
 __all__ = ["Quantity", "extract_quantities", "number", "NumberMatcher"]
 
@@ -1100,12 +1100,12 @@ class NumberMatcher(Matcher):
 
     def check(self, answer: str) -> Verdict:
         """Pass when ``answer`` states the target (see :func:`number`); never raises on odd text."""
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "reading the numbers of the answer")
+        deadline = Deadline(what="reading the numbers of the answer")
         try:
             return self._grade(answer, deadline)
         except MatcherTimeout as exc:
             # Only pathological answers (hundreds of thousands of numbers) get here.
-            return Verdict.fail(f"expected {self.expected()}; gave up after {exc.seconds:.1f}s {exc.what} "
+            return Verdict.give_up(f"expected {self.expected()}; gave up after {exc.seconds:.1f}s {exc.what} "
                                 f"({len(answer)} characters)", expected=self.expected(), found="not read")
 
     def _grade(self, answer: str, deadline: Deadline) -> Verdict:

@@ -27,7 +27,7 @@ from operator import mul
 from typing import Any, Sequence
 
 from ..verdict import Verdict, shorten
-from .base import DEFAULT_TIME_BUDGET_S, Deadline, Matcher, as_matcher
+from .base import Deadline, Matcher, as_matcher
 
 #: Passages beyond this many are not compared (the verdict says so); keeps a 1 MB answer bounded.
 MAX_PASSAGES = 2000
@@ -230,7 +230,7 @@ class _Similar(Matcher):
         try:
             texts = [self.reference_text]
             for text in (answer, *self.good, *self.bad):
-                texts.extend(p.text for p in self.passages(text, Deadline(DEFAULT_TIME_BUDGET_S))[0])
+                texts.extend(p.text for p in self.passages(text, Deadline())[0])
             if self.also is not None:
                 texts.extend(self.also.texts_to_embed(answer))
             return list(dict.fromkeys(texts))
@@ -299,7 +299,7 @@ class _Similar(Matcher):
     def check(self, answer: str) -> Verdict:
         from ..embeddings import get_embedder
 
-        deadline = Deadline(DEFAULT_TIME_BUDGET_S, "similar() ran out of time splitting and scoring the answer")
+        deadline = Deadline(what="similar() ran out of time splitting and scoring the answer")
         info = self.calibration()
         threshold = info["threshold"]
         score, passage, truncated = self.best_passage(answer, deadline)

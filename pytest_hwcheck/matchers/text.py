@@ -19,8 +19,9 @@ provides both directions:
 
 Everything here is linear (or close to it) in the input size: no regex has nested
 quantifiers that could backtrack catastrophically, loops take a cooperative
-:class:`~pytest_hwcheck.matchers.base.Deadline`, and inputs beyond :data:`MAX_CHARS`
-are cut. The names exported in ``__all__`` are used by other matchers; keep them stable.
+:class:`~pytest_hwcheck.matchers.base.Deadline`, and an input beyond :data:`MAX_CHARS`
+makes the matcher give up (never cut: a claim past the cut would go unseen). The names exported
+in ``__all__`` are used by other matchers; keep them stable.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-from .base import Deadline
+from .base import AnswerTooLarge, Deadline
 
 __all__ = [
     "MAX_CHARS",
@@ -595,17 +596,21 @@ def normalize(text: str, deadline: Deadline | None = None) -> str:
     \\end{bmatrix}`` becomes ``[a, b]`` and the column ``\\begin{bmatrix} a \\\\ b \\end{bmatrix}``
     becomes ``[a; b]`` (an alignment ``&=`` is just ``=``).
     """
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS]
+    _refuse_oversized(text)
     state = _State(text, mapped=False)
     _run(state, deadline)
     return state.text
 
 
+def _refuse_oversized(text: str) -> None:
+    # Cutting the answer would let a wrong claim past the cut go unseen: give up instead.
+    if len(text) > MAX_CHARS:
+        raise AnswerTooLarge(len(text), MAX_CHARS)
+
+
 def normalize_with_map(text: str, deadline: Deadline | None = None) -> Normalized:
     """:func:`normalize`, keeping for every normalized character the original span it came from."""
-    if len(text) > MAX_CHARS:
-        text = text[:MAX_CHARS]
+    _refuse_oversized(text)
     state = _State(text, mapped=True)
     _run(state, deadline)
     return Normalized(state.text, text, state.starts, state.ends)
@@ -805,8 +810,7 @@ class Document:
     """
 
     def __init__(self, text: str, *, deadline: Deadline | None = None) -> None:
-        if len(text) > MAX_CHARS:
-            text = text[:MAX_CHARS]
+        _refuse_oversized(text)
         self.text = text
         self.deadline = deadline
         self.norm = normalize_with_map(text, deadline)
