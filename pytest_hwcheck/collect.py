@@ -101,8 +101,23 @@ class PartNode(pytest.Collector):
             for model in run.models:
                 yield ConceptItem.from_parent(
                     self, name=f"{concept.id}[{model}]", question=self.question, part=self.part,
-                    concept=concept, model=model,
+                    concept=concept, model=model, **_parametrized_id(self, concept.id, model),
                 )
+
+
+def _parametrized_id(parent: pytest.Collector, name: str, param: str) -> dict[str, Any]:
+    """The node id of ``name[param]``, built the way pytest builds a parametrized function's.
+
+    pytest >= 9.2 keeps node ids structured (``Node.id``: path, names, params) and reads
+    a cached id such as ``…::colour[claude-sonnet]`` back as the name ``colour`` with the
+    parameter ``claude-sonnet``. An item whose *name* merely ends in ``[model]`` would then
+    never equal its cached id, and ``--lf`` / ``--ff`` would not find it. Older pytest
+    versions have plain string ids, where the default (``parent::name``) is the same string.
+    """
+    parent_id = getattr(parent, "id", None)
+    if hasattr(parent_id, "child") and hasattr(parent_id, "with_params"):
+        return {"nodeid": parent_id.child(name).with_params(param)}
+    return {}
 
 
 class ConceptNotStated(Exception):
@@ -113,12 +128,14 @@ class ConceptNotStated(Exception):
         self.verdict = verdict
 
 
-class AnswerUnavailable(Exception):
-    """The model's answer could not be loaded (corrupt cassette, changed prompt, failed recording)."""
-
-
 class ConceptItem(pytest.Item):
-    """Checks one concept of one part against one model's recorded answer."""
+    """Checks one concept of one part against one model's recorded answer.
+
+    The answer is loaded and graded in :meth:`setup`, so that what is not a grade is
+    reported as pytest's *error* outcome (E), never as a failed concept (F): a cassette
+    that cannot be read, a prompt that changed since recording, a failed recording, or a
+    matcher that gave up. :meth:`runtest` then passes or fails on the verdict.
+    """
 
     def __init__(self, *, question: Question, part: Part, concept: Concept, model: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -130,6 +147,7 @@ class ConceptItem(pytest.Item):
         for mark in concept.marks:
             self.add_marker(mark)
         self._answer: Any = None
+        self._verdict: Verdict | None = None
 
     # -- running ------------------------------------------------------------------------------
     def _record(self, status: str, reason: str, verdict: Verdict | None = None, answer: Any = None) -> None:
@@ -164,19 +182,24 @@ class ConceptItem(pytest.Item):
             return []
         return self.concept.matcher.texts_to_embed(answer.text) if answer is not None else []
 
-    def runtest(self) -> None:
+    def setup(self) -> None:
+        """Load the answer and grade it; anything that is not a grade becomes an error here."""
         from .cassettes import CassetteError, CassetteMissing
         from .run import RUN_KEY
 
         run = self.config.stash[RUN_KEY]
+        unreadable: CassetteError | None = None
         try:
             answer = self.load_answer()
         except CassetteMissing as exc:
             self._record("skipped", str(exc))
             pytest.skip(str(exc))
         except CassetteError as exc:
-            self._record("error", str(exc))
-            raise AnswerUnavailable(str(exc)) from None
+            unreadable = exc
+        if unreadable is not None:
+            # One message saying what is wrong and what to do; a traceback is noise here.
+            self._record("error", str(unreadable))
+            pytest.fail(f"{self.model} · {self.question.id}: {unreadable}", pytrace=False)
         if answer is None:
             reason = f"{self.model} did not answer {self.part.id} (no recorded turn answers it)"
             self._record("skipped", reason)
@@ -189,18 +212,29 @@ class ConceptItem(pytest.Item):
             self._record("skipped", str(exc.msg))
             raise
         verdict = verdict.with_answer(answer.text, answer.section)
+        if verdict.gave_up:
+            # Undecided is not wrong: the concept is neither passed nor failed.
+            self._record("error", verdict.summary(), verdict, answer)
+            pytest.fail(
+                f"{self.model} · {self.part.id} · {self.concept.id}: could not be graded: {verdict.explanation}. "
+                "The answer was not fully read; shorten or split it, or raise the matcher's limit in the case file",
+                pytrace=False,
+            )
+        self._verdict = verdict
+
+    def runtest(self) -> None:
+        verdict = self._verdict
+        assert verdict is not None, "setup() grades the answer before runtest()"
         if verdict.passed:
-            self._record("passed", verdict.summary(), verdict, answer)
+            self._record("passed", verdict.summary(), verdict, self._answer)
             return
-        self._record("failed", verdict.summary(), verdict, answer)
+        self._record("failed", verdict.summary(), verdict, self._answer)
         raise ConceptNotStated(verdict)
 
     # -- reporting ----------------------------------------------------------------------------
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ConceptNotStated):
             return self._explain(excinfo.value.verdict)
-        if isinstance(excinfo.value, AnswerUnavailable):
-            return f"{self.model} · {self.part.id}: {excinfo.value}"
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):

@@ -6,22 +6,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-STATUS_MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
+STATUS_MARK = {"passed": "✓", "failed": "✗", "error": "E", "skipped": "–"}
 
 
 def build_report(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The JSON-ready report: models -> score and parts -> status and concepts.
 
-    A part is ``passed`` when all its concepts pass, ``failed`` when any fails or
-    errors, ``skipped`` when the model did not answer it. A model's score is the
-    points earned over the points of the parts it answered.
+    A part is ``passed`` when all its concepts pass; ``failed`` when any fails; ``error``
+    when none fails but one could not be graded (an unreadable cassette, a matcher that
+    gave up); ``skipped`` when the model did not answer it. A model's score is the points
+    it earned over the points of the parts that were graded (passed or failed): a part in
+    error is left out of the score, never counted as zero, and ``unreadable_parts`` says
+    how many were left out.
     """
     models: dict[str, Any] = {}
     for result in results:
         model = models.setdefault(result["model"], {"parts": {}})
         part = model["parts"].setdefault(result["part"], {"question": result["question"], "concepts": []})
         if any(c["id"] == result["concept"] for c in part["concepts"]):
-            continue  # a rerun of the same test reports again; keep the first
+            continue  # every phase of a test (and a rerun) reports again; keep the first
         part["concepts"].append({
             "id": result["concept"],
             "status": result["status"],
@@ -36,14 +39,9 @@ def build_report(results: list[dict[str, Any]]) -> dict[str, Any]:
     for model in models.values():
         earned = possible = 0.0
         for part in model["parts"].values():
-            statuses = {c["status"] for c in part["concepts"]}
-            if statuses <= {"skipped"}:
-                part["status"] = "skipped"
-            elif statuses & {"failed", "error"}:
-                part["status"] = "failed"
-            else:
-                part["status"] = "passed"
-            graded = [c for c in part["concepts"] if c["status"] != "skipped"]
+            part["status"] = _part_status({c["status"] for c in part["concepts"]})
+            # A failed part is wrong whatever its undecided concepts say, so they count as 0 there.
+            graded = [c for c in part["concepts"] if c["status"] != "skipped"] if part["status"] in ("passed", "failed") else []
             part_possible = sum(c["points"] for c in graded)
             part_earned = sum(c["points"] * (c["score"] if c["status"] == "passed" else 0.0) for c in graded)
             part["points"] = {"earned": part_earned, "possible": part_possible}
@@ -51,8 +49,19 @@ def build_report(results: list[dict[str, Any]]) -> dict[str, Any]:
             possible += part_possible
         model["points"] = {"earned": earned, "possible": possible}
         model["score"] = earned / possible if possible else 0.0
+        model["unreadable_parts"] = sum(1 for p in model["parts"].values() if p["status"] == "error")
         model["parts"] = dict(sorted(model["parts"].items(), key=lambda kv: _part_order(kv[0])))
     return {"models": dict(sorted(models.items()))}
+
+
+def _part_status(statuses: set[str]) -> str:
+    if statuses <= {"skipped"}:
+        return "skipped"
+    if "failed" in statuses:
+        return "failed"
+    if "error" in statuses:
+        return "error"
+    return "passed"
 
 
 def _part_order(part_id: str) -> tuple:
@@ -77,14 +86,22 @@ def render_matrix(report: dict[str, Any]) -> list[str]:
     scores = []
     for model, col in zip(models, cols):
         data = report["models"][model]
-        scores.append(f"{data['score']:.0%}".center(col))
+        scores.append((f"{data['score']:.0%}" if data["points"]["possible"] else "–").center(col))
     lines.append("  ".join(["score".ljust(width)] + scores))
     counts = []
     for model, col in zip(models, cols):
         statuses = [p["status"] for p in report["models"][model]["parts"].values()]
-        counts.append(f"{statuses.count('passed')}/{len([s for s in statuses if s != 'skipped'])}".center(col))
+        counts.append(f"{statuses.count('passed')}/{len([s for s in statuses if s in ('passed', 'failed')])}".center(col))
     lines.append("  ".join(["parts ✓".ljust(width)] + counts))
-    lines.append("✓ every concept stated   ✗ a concept missing or wrong   – not answered")
+    legend = "✓ every concept stated   ✗ a concept missing or wrong   – not answered"
+    errors = {m: d.get("unreadable_parts", 0) for m, d in report["models"].items()}
+    if any(errors.values()):
+        legend += "   E could not be graded (see the errors above)"
+    lines.append(legend)
+    for model, count in errors.items():
+        if count:
+            lines.append(f"{model}: {count} part{'s' if count != 1 else ''} could not be graded and "
+                         f"{'are' if count != 1 else 'is'} left out of its score")
     return lines
 
 

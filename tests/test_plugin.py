@@ -230,12 +230,12 @@ def test_a_question_defined_twice_is_reported(project):
     result.stdout.fnmatch_lines(["*question 'hw9.q1' is already defined in*"])
 
 
-def test_a_changed_prompt_fails_with_prompt_drift_not_a_stale_answer(project):
+def test_a_changed_prompt_is_an_error_naming_prompt_drift_not_a_stale_answer(project):
     case = project.case("q1", TWO_PART_CASE)
     project.answer("claude-sonnet", "hw9.q1", "(a) red\n(b) a crunchy apple")
     case.write_text(case.read_text().replace("Name a fruit.", "Name a vegetable."))
     result = project.run("--hw-model=claude-sonnet")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines(["*prompt changed since recording; re-record with --hw-record=rewrite*"])
     assert "CannotOverwriteExistingCassetteException" not in result.stdout.str()
 
@@ -247,7 +247,7 @@ def test_a_corrupt_cassette_is_one_clear_message_and_other_questions_still_run(p
     project.answer("claude-sonnet", "hw9.q3", "(a) red\n(b) a crunchy apple")
     project.cassette("claude-sonnet", "hw9.q3").write_text("interactions: [\n  - {unclosed")
     result = project.run("--hw-model=claude-sonnet")
-    result.assert_outcomes(passed=3, failed=3)
+    result.assert_outcomes(passed=3, errors=3)
     result.stdout.fnmatch_lines(["*cassette*hw9.q3.yaml is not valid YAML*re-record it with --hw-record=rewrite*"])
 
 
@@ -258,7 +258,7 @@ def test_cassettes_are_loaded_with_a_safe_yaml_loader(project, tmp_path):
     marker = tmp_path / "pwned"
     path.write_text(path.read_text() + f"exploit: !!python/object/apply:os.system ['touch {marker}']\n")
     result = project.run("--hw-model=claude-sonnet")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(errors=3)
     assert not marker.exists()
     result.stdout.fnmatch_lines(["*is not valid YAML*"])
 
@@ -336,7 +336,7 @@ def test_an_interrupted_recording_leaves_the_previous_cassette_untouched(project
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake_api.url)
     fake_api.fail_with = "drop"
     result = project.run("--hw-model=claude-sonnet", "--hw-record=rewrite")
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines(["*recording claude-sonnet on hw9.q1 failed*the previous cassette was kept*"])
     assert project.cassette("claude-sonnet", "hw9.q1").read_bytes() == before
     leftovers = [p.name for p in project.cassette("claude-sonnet", "hw9.q1").parent.iterdir()]
