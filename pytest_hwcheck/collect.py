@@ -19,10 +19,14 @@ from .case import CaseDefinitionError, Concept, Part, Question
 from .verdict import Verdict, shorten
 
 
+class CaseExited(ImportError):
+    """A case file called ``sys.exit()`` while it was being loaded."""
+
+
 def load_case_module(path: Path) -> list[Question]:
     """Import a case file and return the Questions it defines at module level.
 
-    Raises :class:`CaseDefinitionError` or the import's own exception.
+    Raises :class:`CaseDefinitionError`, :class:`CaseExited`, or the import's own exception.
     """
     digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
     name = f"hwcheck_cases.{path.stem}_{digest}"
@@ -39,6 +43,12 @@ def load_case_module(path: Path) -> list[Question]:
         sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as exc:
+        # sys.exit() in a case file must not end the whole run (or `hwcheck import`): it is
+        # one broken case file, reported like any other import error.
+        sys.modules.pop(name, None)
+        raise CaseExited(f"the case file called sys.exit({exc.code!r}) while loading; a case file only defines "
+                         "Questions (move scripts behind `if __name__ == \"__main__\":`)") from None
     except BaseException:
         sys.modules.pop(name, None)
         raise

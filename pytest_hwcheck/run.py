@@ -45,6 +45,8 @@ class HwRun:
         cassettes_dir = _folder(config, opt.hw_cassettes, "hw_cassettes")
         record_mode = opt.hw_record or "none"
         report_path = Path(opt.hw_report).resolve() if opt.hw_report else None
+        if report_path is not None:
+            _check_writable(report_path)
         requested = [name.strip() for value in opt.hw_model for name in value.split(",") if name.strip()]
         if not requested and not opt.hw_selftest:
             raise pytest.UsageError(
@@ -271,6 +273,32 @@ class HwRun:
         embeddings = sys.modules.get("pytest_hwcheck.embeddings")
         if embeddings is not None:
             embeddings.reset_embedder()
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse an unwritable ``--hw-report`` path before any test runs, so no grading is lost at the end."""
+    import os
+    import tempfile
+
+    folder = path.parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    problem = None
+    if path.is_dir():
+        problem = "it is a folder"
+    elif existing is not None and not existing.is_dir():
+        problem = f"{existing} is a file, not a folder"
+    elif existing is not None and existing != folder and not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"cannot create {folder} inside {existing}"
+    elif folder.is_dir():
+        try:
+            # The report is written by a rename from a temporary file in the same folder: probe exactly that.
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".hwcheck-probe-"):
+                pass
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    if problem:
+        raise pytest.UsageError(f"pytest-hwcheck: --hw-report={path}: cannot write the report there ({problem}); "
+                                "choose another path")
 
 
 def _folder(config: pytest.Config, option: str | None, ini: str) -> Path:

@@ -89,3 +89,31 @@ def test_an_unreadable_cassette_is_an_error_for_its_question_only_and_is_counted
     assert {p: d["status"] for p, d in report["parts"].items()} == {
         "hw9.q1a": "passed", "hw9.q1b": "passed", "hw9.q3a": "error", "hw9.q3b": "error"}
     assert report["unreadable_parts"] == 2 and report["score"] == 1.0
+
+
+@pytest.mark.parametrize("where", ["a-file/report.json", "a-folder"])
+def test_an_unwritable_report_path_is_a_usage_error_before_any_test_runs(project, where):
+    project.case("q1", TWO_PART_CASE)
+    project.answer("claude-sonnet", "hw9.q1", "(a) red\n(b) a crunchy apple")
+    (project.root / "a-file").write_text("not a folder")
+    (project.root / "a-folder").mkdir()
+    result = project.run("--hw-model=claude-sonnet", f"--hw-report={where}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--hw-report=*cannot write the report there*choose another path*"])
+    assert "passed" not in result.stdout.str()
+
+
+def test_a_case_file_that_calls_sys_exit_is_one_collection_error_and_the_others_still_run(project):
+    project.case("q1", TWO_PART_CASE)
+    project.case("q2", "import sys\nsys.exit(3)\n")
+    project.answer("claude-sonnet", "hw9.q1", "(a) red\n(b) a crunchy apple")
+    result = project.run("--hw-model=claude-sonnet")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*cases/q2.py*called sys.exit(3) while loading*"])
+
+
+def test_hwcheck_import_survives_a_case_file_that_calls_sys_exit(project):
+    project.case("q1", TWO_PART_CASE)
+    project.case("q2", "import sys\nsys.exit(3)\n")
+    assert project.answer("claude-sonnet", "hw9.q1", "(a) red\n(b) a crunchy apple") == 0
+    assert project.cassette("claude-sonnet", "hw9.q1").exists()
