@@ -206,6 +206,10 @@ class ConceptItem(pytest.Item):
             pytest.skip(str(exc))
         except CassetteError as exc:
             unreadable = exc
+        except Exception as exc:
+            # Unexpected (a bug, not bad input): shown with its traceback, but still counted, never dropped.
+            self._record("error", f"could not load the answer: {type(exc).__name__}: {exc}")
+            raise
         if unreadable is not None:
             # One message saying what is wrong and what to do; a traceback is noise here.
             self._record("error", str(unreadable))
