@@ -1327,7 +1327,50 @@ def negation_cue(clause: str, span: Union[tuple, str], *, post: bool = True) -> 
         weak = _POST_WEAK.search(scope)
         if weak is not None and not _PRE_CUE.search(scope[: weak.start()]):
             return clause[end + weak.start():end + weak.end()].strip()
+        # 5. The phrase is the subject of a predicate that denies it any role ("the running
+        #    averages are only used for monitoring and are not needed at inference").
+        predicate = _SUBJECT_VERB.match(after)
+        if predicate is not None:
+            rest = after[predicate.start("verb"):]
+            stop = _PREDICATE_END.search(rest)
+            rest = rest[: stop.start()] if stop else rest
+            rest = " ".join(rest.split()[:_MAX_PREDICATE_WORDS])
+            negated = _NEGATED_VERB.search(rest)
+            if negated is not None:
+                return negated.group(0)
     return None
+
+
+# A phrase followed by its verb (after at most a short "of the …" continuation or a parenthetical)
+# is the subject of that clause; a phrase followed by "and", a comma or anything else is not.
+_AUX = (r"(?:is|are|was|were|be|been|do|does|did|has|have|had|can|could|should|shall|will|would|must|may|might"
+        r"|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|hasn't|haven't|can't|cannot|couldn't|shouldn't|won't"
+        r"|wouldn't|mustn't|never|get|gets|got)")
+_SUBJECT_VERB = re.compile(
+    r"[ \t*_'’\"]*(?:\([^()\n]{0,80}\)[ \t]*)?"
+    r"(?:(?:of|for|from|over|in|at|on)[ \t]+(?:[a-z0-9'’_-]+[ \t]+){0,3}?[a-z0-9'’_-]+[ \t]+)?"
+    r"(?:(?:also|only|then|still|just|actually|typically|usually)[ \t]+)?"
+    r"(?P<verb>" + _AUX + r"|play|plays|played)(?![a-z0-9])"
+)
+# A negated predicate that denies the subject any role: "are not needed", "is never used", "aren't
+# required", "plays no role". Only these negate the subject phrase itself: in "the decoder does not
+# get the regularizer" the decoder is stated (it is the regularizer that is denied).
+_ROLE = (r"(?:needed|used|required|necessary|involved|applied|relevant|consulted|utili[sz]ed|employed|kept|stored"
+         r"|tracked|maintained|computed|updated|accessed|read|touched|in[ \t]+use|important|part[ \t]+of)")
+_NEGATED_VERB = re.compile(
+    r"(?<![a-z0-9])" + _AUX + r"[ \t]+(?:(?:also|then|still|actually|really|even|ever)[ \t]+)?(?:not|never|no[ \t]+longer)"
+    r"[ \t]+(?:(?:be|been|ever|even|actually|really|at[ \t]+all)[ \t]+)?" + _ROLE + r"(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?:isn't|aren't|wasn't|weren't|won't[ \t]+be|never|no[ \t]+longer)[ \t]+(?:(?:be|been|ever|even|actually|really)[ \t]+)?"
+    + _ROLE + r"(?![a-z0-9])"
+    r"|(?<![a-z0-9])(?:play|plays|played|has|have|had)[ \t]+no[ \t]+(?:role|part|effect)(?![a-z0-9])"
+)
+# The predicate ends where a new clause starts; "and" does not end it ("are used … and are not needed").
+_PREDICATE_END = re.compile(
+    r"[;!?\n→⇒|]|:(?=\s)|" + ABBREVIATION_SAFE_DOT + r"(?=\s|$)| [—–] "
+    r"|(?<![a-z0-9])(?:but|however|yet|whereas|while|although|though|because|since|so|which|who)(?![a-z0-9])"
+    r"|,[ \t]*(?:so|thus|hence|therefore|which|it|its|this|these|those|they|we|i|you|instead|because|since|as|then|whereas|while|but)(?![a-z0-9])"
+)
+_MAX_PREDICATE_WORDS = 16
 
 
 # Where a clause starts: a sentence end, a colon, a semicolon, a line break or a dash.

@@ -251,6 +251,12 @@ NEGATED = [
     ("Because the decoder does not get the regularizer, it trains faster", "regularizer"),
     ("It does not use A, B or C", "B"),
     ("The gradient is not taken w.r.t. A here", "A"),
+    # after the phrase: its subject is denied any role
+    ("the running averages are only used for monitoring and are not needed at inference", "running averages"),
+    ("the running averages of mean and variance are not needed at inference", "running averages"),
+    ("batch statistics aren't used at test time", "batch statistics"),
+    ("the test batch's own statistics are never used at inference", "own statistics"),
+    ("the running mean plays no role at test time", "running mean"),
 ]
 
 STATED = [
@@ -273,6 +279,11 @@ STATED = [
     ("Since it never sees the prior, the decoder only gets the task loss", "task loss"),
     ("If the gradient is not zero, the weights move", "weights move"),
     ("Although no head attends back, the residual stream carries the token", "carries the token"),
+    # a negated predicate about something else leaves its subject stated
+    ("Forward KL is mass-covering and is not mode-seeking", "mass-covering"),
+    ("the gradient is zero because A and B are not updated", "gradient"),
+    ("the running mean is not only used at test time but also logged", "running mean"),
+    ("the running averages are used at test time", "running averages"),
 ]
 
 
