@@ -35,10 +35,9 @@ VERDICTS: dict[str, dict[str, str]] = {
 }
 _HW11_RIGHT = ["hw11.q1a", "hw11.q1b", "hw11.q1c", "hw11.q1d", "hw11.q1.followup", "hw11.q2a", "hw11.q2b", "hw11.q2c",
                "hw11.q2e", "hw11.q5c", "hw11.q5d", "hw11.q5e", "hw11.q5f", "hw11.q5g", "hw11.q5h", "hw11.q5j",
-               "hw11.q6b", "hw11.q6c", "hw11.q6d"]
+               "hw11.q5b", "hw11.q6b", "hw11.q6c", "hw11.q6d"]
 for _part in _HW11_RIGHT:
     VERDICTS[_part] = {"gemini-flash": N, "gemini-pro": V, "grok": N, "claude-sonnet": N}
-VERDICTS["hw11.q5b"] = {"gemini-flash": N, "gemini-pro": X, "grok": N, "claude-sonnet": N}
 # hw11.q6a is left out of verdict comparisons: the seeds do not hold the exact expected token indices.
 
 WRONG_CLAIMS = {
@@ -46,7 +45,6 @@ WRONG_CLAIMS = {
     ("grok", "hw12.q3c"): "(a)",
     ("gemini-pro", "hw12.q3d"): "β",
     ("grok", "hw12.q3d"): "10^-6",
-    ("gemini-pro", "hw11.q5b"): "exponent",
 }
 
 
