@@ -221,13 +221,13 @@ question = Question(
                 Example(
                     "One might think of increasing the rank k, but that will not help: the rank of ΔW = AB is irrelevant "
                     "to underfitting. Instead, lower the rank k to regularise and increase the learning rate.",
-                    caught_by="increase-rank-k",
+                    caught_by="not-lower-rank",
                 ),
                 # contrasted mention only
                 Example(
                     "Rather than increasing the rank k, you should just adjust the learning rate and the number of epochs; "
                     "the capacity of a rank-k update is already plenty.",
-                    caught_by="increase-rank-k",
+                    caught_by="not-only-learning-rate",
                 ),
             ],
         ),
@@ -684,7 +684,7 @@ question = Question(
                 Example(
                     "A common misconception is that A is random and B is zero. Actually both A and B are initialized with "
                     "Xavier so that the update starts with a useful scale.",
-                    caught_by="B-zero",
+                    caught_by="not-both-random",
                 ),
             ],
         ),

@@ -263,7 +263,7 @@ question = Question(
                 Example(
                     "The logits are L = W_U^T W_E^T T, a bigram model whose prediction at position t depends only on the "
                     "token at position t.",
-                    caught_by="logits-WU-WE-T",
+                    caught_by="not-WE-WU-T",
                 ),
                 # the wrong twin again, with a word before the left-hand side
                 Example(
@@ -452,7 +452,7 @@ question = Question(
                 # order swapped
                 Example(
                     "The bilinear form is S_ij = X_i^T W_QK X_j where W_QK = W_K^T W_Q (key matrix first).",
-                    caught_by="WQK-is-WQT-WK",
+                    caught_by="not-WQ-WKT",
                 ),
                 # no definition at all, only the form with separate matrices
                 Example(

@@ -475,7 +475,7 @@ Plot B corresponds to reverse KL, D_KL(Q‖P), which is mass-covering and spread
     Example(
         r"""(b) Plot A is not the forward KL: since forward KL is mass-covering and reverse KL is mode-seeking, Plot B is
 the forward KL and Plot A is the reverse KL.""",
-        caught_by="plot-a-is-forward-kl",
+        caught_by="no-swapped-plots",
     ),
 ]
 
