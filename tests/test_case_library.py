@@ -188,3 +188,19 @@ def test_the_claim_search_reads_the_verdict_not_the_concept():
     verdict = Verdict.fail("expected a pair with one infinite KL", expected="valid", found="both finite")
     assert "gaussian" not in verdict_words(verdict)
     assert "both finite" in verdict_words(verdict)
+
+
+CASSETTE_FILES = sorted(CASSETTES.glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", CASSETTE_FILES, ids=[f"{p.parent.name}-{p.stem}" for p in CASSETTE_FILES])
+def test_each_seeded_cassette_records_the_endpoint_its_model_registry_names(path):
+    from pytest_hwcheck.providers import PROVIDER_CLASSES
+    from pytest_hwcheck.registry import load_registry
+
+    spec = load_registry(ROOT)[path.parent.name]
+    endpoint = (spec.base_url or PROVIDER_CLASSES[spec.provider].default_base_url).rstrip("/")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["metadata"]["hwcheck"].get("base_url", endpoint) == endpoint
+    uris = [interaction["request"]["uri"] for interaction in data["interactions"]]
+    assert all(uri.startswith(endpoint + "/") for uri in uris), uris
