@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from _hw11_support import stated
-from pytest_hwcheck import Concept, Matcher, Part, Question, all_of, any_of, association, expression, not_
+from pytest_hwcheck import Concept, Example, Matcher, Part, Question, all_of, any_of, association, expression, not_
 from pytest_hwcheck.matchers.keywords import regex
 
 PROMPT = r"""## 1. LORA
@@ -206,17 +206,29 @@ question = Question(
             ],
             bad_examples=[
                 # lowering k
-                "Underfitting in LoRA usually means the adapter is being pulled in too many directions. Reduce the "
-                "rank k (e.g. 16 → 4) so that the update ΔW = AB is more constrained and easier to optimise.",
+                Example(
+                    "Underfitting in LoRA usually means the adapter is being pulled in too many directions. Reduce the "
+                    "rank k (e.g. 16 → 4) so that the update ΔW = AB is more constrained and easier to optimise.",
+                    caught_by="not-lower-rank",
+                ),
                 # only the learning rate
-                "The rank k is not the issue here: LoRA is already expressive enough. Keep k fixed and simply tune the "
-                "learning rate (raise it, since the adapter is learning too slowly), and train for more epochs.",
+                Example(
+                    "The rank k is not the issue here: LoRA is already expressive enough. Keep k fixed and simply tune the "
+                    "learning rate (raise it, since the adapter is learning too slowly), and train for more epochs.",
+                    caught_by="not-only-learning-rate",
+                ),
                 # right vocabulary, wrong direction disguised: mentions increasing k only to reject it
-                "One might think of increasing the rank k, but that will not help: the rank of ΔW = AB is irrelevant "
-                "to underfitting. Instead, lower the rank k to regularise and increase the learning rate.",
+                Example(
+                    "One might think of increasing the rank k, but that will not help: the rank of ΔW = AB is irrelevant "
+                    "to underfitting. Instead, lower the rank k to regularise and increase the learning rate.",
+                    caught_by="not-lower-rank",
+                ),
                 # contrasted mention only
-                "Rather than increasing the rank k, you should just adjust the learning rate and the number of epochs; "
-                "the capacity of a rank-k update is already plenty.",
+                Example(
+                    "Rather than increasing the rank k, you should just adjust the learning rate and the number of epochs; "
+                    "the capacity of a rank-k update is already plenty.",
+                    caught_by="not-only-learning-rate",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (b)
@@ -330,21 +342,33 @@ question = Question(
             ],
             bad_examples=[
                 # both zero recommended, wrong mechanism
-                "Initialising both A and B to zero is the standard LoRA init, since it keeps W = W_0 at the start. The "
-                "only issue is symmetry: every column of A receives an identical gradient, so the update has rank 1 "
-                "and learning is slower; the gradients themselves are non-zero and training proceeds.",
+                Example(
+                    "Initialising both A and B to zero is the standard LoRA init, since it keeps W = W_0 at the start. The "
+                    "only issue is symmetry: every column of A receives an identical gradient, so the update has rank 1 "
+                    "and learning is slower; the gradients themselves are non-zero and training proceeds.",
+                    caught_by="not-both-zero-recommended",
+                ),
                 # swapped roles in the gradients
-                "By the chain rule ∂L/∂A = Aᵀ(∂L/∂W) and ∂L/∂B = (∂L/∂W)Bᵀ, i.e. each factor's gradient is "
-                "proportional to itself. With A = B = 0 both gradients are zero, so A and B never update and the model "
-                "stays at W_0.",
+                Example(
+                    "By the chain rule ∂L/∂A = Aᵀ(∂L/∂W) and ∂L/∂B = (∂L/∂W)Bᵀ, i.e. each factor's gradient is "
+                    "proportional to itself. With A = B = 0 both gradients are zero, so A and B never update and the model "
+                    "stays at W_0.",
+                    caught_by="no-self-dependent-gradient",
+                ),
                 # zero gradients only at step 0, claims recovery
-                "At step 0, ∂L/∂A = (∂L/∂W)Bᵀ and ∂L/∂B = Aᵀ(∂L/∂W) both vanish, but Adam's bias correction and weight "
-                "noise push A and B off zero after the first step, so training simply starts a little slower. This is "
-                "why all-zeros is the recommended initialisation in practice.",
+                Example(
+                    "At step 0, ∂L/∂A = (∂L/∂W)Bᵀ and ∂L/∂B = Aᵀ(∂L/∂W) both vanish, but Adam's bias correction and weight "
+                    "noise push A and B off zero after the first step, so training simply starts a little slower. This is "
+                    "why all-zeros is the recommended initialisation in practice.",
+                    caught_by="stuck-at-W0",
+                ),
                 # right vocabulary, negated claim
-                "The gradient w.r.t. A depends on B and the gradient w.r.t. B depends on A, but the gradients are not "
-                "zero because the loss gradient ∂L/∂W is non-zero; so A and B do get updated and there is no real "
-                "problem beyond a slow start.",
+                Example(
+                    "The gradient w.r.t. A depends on B and the gradient w.r.t. B depends on A, but the gradients are not "
+                    "zero because the loss gradient ∂L/∂W is non-zero; so A and B do get updated and there is no real "
+                    "problem beyond a slow start.",
+                    caught_by="both-gradients-zero",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (c)
@@ -463,20 +487,32 @@ question = Question(
             ],
             bad_examples=[
                 # the key's wrong twin: vanishing gradients from small Xavier values
-                "Xavier initialisation draws very small values (scaled by 1/sqrt(fan_in + fan_out)), so the product AB "
-                "is tiny and the gradients through A and B vanish. Training barely moves. The fix is to initialise A and "
-                "B with a larger scale so that the gradients are not too small.",
+                Example(
+                    "Xavier initialisation draws very small values (scaled by 1/sqrt(fan_in + fan_out)), so the product AB "
+                    "is tiny and the gradients through A and B vanish. Training barely moves. The fix is to initialise A and "
+                    "B with a larger scale so that the gradients are not too small.",
+                    caught_by="not-vanishing-gradients",
+                ),
                 # right on AB≠0, wrong fix (both zero)
-                "With Xavier on both, AB ≠ 0 at step 0, so W_0 is perturbed by random noise and fine-tuning starts "
-                "worse than the pretrained model. The fix is to initialise both A and B to zero so that AB = 0.",
+                Example(
+                    "With Xavier on both, AB ≠ 0 at step 0, so W_0 is perturbed by random noise and fine-tuning starts "
+                    "worse than the pretrained model. The fix is to initialise both A and B to zero so that AB = 0.",
+                    caught_by="fix-not-both-zero",
+                ),
                 # mixes the right vocabulary with the wrong mechanism
-                "Xavier on both makes AB ≠ 0, but since Xavier is zero-mean this noise averages out and does not hurt "
-                "the pretrained model. The real issue is that Xavier's small values make the gradients vanish; setting "
-                "B = 0 and A random fixes it.",
+                Example(
+                    "Xavier on both makes AB ≠ 0, but since Xavier is zero-mean this noise averages out and does not hurt "
+                    "the pretrained model. The real issue is that Xavier's small values make the gradients vanish; setting "
+                    "B = 0 and A random fixes it.",
+                    caught_by="perturbs-pretrained",
+                ),
                 # claims AB = 0 at init
-                "xavier_uniform_ is symmetric around zero, so AB = 0 in expectation and the model starts at W_0 — that "
-                "part is fine. The problem is exploding gradients, because Xavier assumes tanh activations; use a "
-                "smaller learning rate.",
+                Example(
+                    "xavier_uniform_ is symmetric around zero, so AB = 0 in expectation and the model starts at W_0 — that "
+                    "part is fine. The problem is exploding gradients, because Xavier assumes tanh activations; use a "
+                    "smaller learning rate.",
+                    caught_by="AB-nonzero-at-init",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (d)
@@ -539,17 +575,29 @@ question = Question(
             ],
             bad_examples=[
                 # 4mkl
-                "A is m × k and B is k × l, so together they hold m·k·l numbers: 4mkl bytes. A full-rank matrix needs "
-                "4ml bytes, so LoRA is much smaller when k ≪ min(m, l).",
+                Example(
+                    "A is m × k and B is k × l, so together they hold m·k·l numbers: 4mkl bytes. A full-rank matrix needs "
+                    "4ml bytes, so LoRA is much smaller when k ≪ min(m, l).",
+                    caught_by="not-4mkl",
+                ),
                 # 4(m+l)
-                "Each of A and B is stored as one vector per row/column, so the memory is 4(m + l) bytes, compared with "
-                "4ml bytes for the full update: far less memory.",
+                Example(
+                    "Each of A and B is stored as one vector per row/column, so the memory is 4(m + l) bytes, compared with "
+                    "4ml bytes for the full update: far less memory.",
+                    caught_by="not-4-m-plus-l",
+                ),
                 # right formula, wrong comparison
-                "LoRA needs 4k(m + l) bytes and a full-rank ΔW needs 4ml bytes, so LoRA is smaller regardless of k — "
-                "it always saves memory.",
+                Example(
+                    "LoRA needs 4k(m + l) bytes and a full-rank ΔW needs 4ml bytes, so LoRA is smaller regardless of k — "
+                    "it always saves memory.",
+                    caught_by="not-always-smaller",
+                ),
                 # right LoRA bytes but wrong full-rank size
-                "Memory for A and B: 4(mk + kl) bytes. The full-rank adaptation matrix would need 4(m + l)k bytes as "
-                "well, so LoRA is not smaller; the benefit is only in compute.",
+                Example(
+                    "Memory for A and B: 4(mk + kl) bytes. The full-rank adaptation matrix would need 4(m + l)k bytes as "
+                    "well, so LoRA is not smaller; the benefit is only in compute.",
+                    caught_by="full-rank-bytes",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- follow-up
@@ -615,17 +663,29 @@ question = Question(
             ],
             bad_examples=[
                 # both zero
-                "Both A and B are usually initialized to zero; the symmetry is broken by dropout on the LoRA branch, so "
-                "the gradients are fine in practice.",
+                Example(
+                    "Both A and B are usually initialized to zero; the symmetry is broken by dropout on the LoRA branch, so "
+                    "the gradients are fine in practice.",
+                    caught_by="not-both-zero",
+                ),
                 # both random
-                "In practice both A and B are initialized with small random Gaussian values (std 0.02); since they are "
-                "small, AB is close to zero and W_0 is barely perturbed.",
+                Example(
+                    "In practice both A and B are initialized with small random Gaussian values (std 0.02); since they are "
+                    "small, AB is close to zero and W_0 is barely perturbed.",
+                    caught_by="not-both-random",
+                ),
                 # swapped roles
-                "The usual recipe: A is set to zero and B is drawn from a random Gaussian (Kaiming). Then AB = 0 at the "
-                "start and B's randomness lets gradients flow into A.",
+                Example(
+                    "The usual recipe: A is set to zero and B is drawn from a random Gaussian (Kaiming). Then AB = 0 at the "
+                    "start and B's randomness lets gradients flow into A.",
+                    caught_by="not-A-zero",
+                ),
                 # right words, negated
-                "A common misconception is that A is random and B is zero. Actually both A and B are initialized with "
-                "Xavier so that the update starts with a useful scale.",
+                Example(
+                    "A common misconception is that A is random and B is zero. Actually both A and B are initialized with "
+                    "Xavier so that the update starts with a useful scale.",
+                    caught_by="not-both-random",
+                ),
             ],
         ),
     ],

@@ -6,7 +6,7 @@ import itertools
 import re
 
 from _hw11_support import stated
-from pytest_hwcheck import Concept, Part, Question, Verdict, all_of, any_of, association, expression, keywords, not_
+from pytest_hwcheck import Concept, Example, Part, Question, Verdict, all_of, any_of, association, expression, keywords, not_
 from pytest_hwcheck.matchers.keywords import regex
 
 PROMPT = r"""## 2. A Brief Introduction to Transformer Interpretability
@@ -241,20 +241,35 @@ question = Question(
             ],
             bad_examples=[
                 # the key's wrong twin: W_E W_U T
-                "(i) L = W_E W_U T.\n(ii) A bigram model: the prediction at position t depends only on the token at "
-                "position t.",
+                Example(
+                    "(i) L = W_E W_U T.\n(ii) A bigram model: the prediction at position t depends only on the token at "
+                    "position t.",
+                    caught_by="not-WE-WU-T",
+                ),
                 # right formula, depends on previous tokens
-                "(i) L = W_U W_E T. (ii) It is a bigram-like model, but since the residual stream accumulates the "
-                "context, the prediction at position t depends on all previous tokens 1 through t.",
+                Example(
+                    "(i) L = W_U W_E T. (ii) It is a bigram-like model, but since the residual stream accumulates the "
+                    "context, the prediction at position t depends on all previous tokens 1 through t.",
+                    caught_by="no-other-positions",
+                ),
                 # right formula, unigram model
-                "L = W_U W_E T. This zero-layer transformer is a unigram model: it outputs the same token frequency "
-                "distribution everywhere, so the prediction at position t depends only on the token at position t "
-                "through its frequency.",
+                Example(
+                    "L = W_U W_E T. This zero-layer transformer is a unigram model: it outputs the same token frequency "
+                    "distribution everywhere, so the prediction at position t depends only on the token at position t "
+                    "through its frequency.",
+                    caught_by="bigram-model",
+                ),
                 # transposed factors
-                "The logits are L = W_U^T W_E^T T, a bigram model whose prediction at position t depends only on the "
-                "token at position t.",
+                Example(
+                    "The logits are L = W_U^T W_E^T T, a bigram model whose prediction at position t depends only on the "
+                    "token at position t.",
+                    caught_by="not-WE-WU-T",
+                ),
                 # the wrong twin again, with a word before the left-hand side
-                "The logits L = W_E W_U T: a bigram table, so each prediction depends only on the token at that position.",
+                Example(
+                    "The logits L = W_E W_U T: a bigram table, so each prediction depends only on the token at that position.",
+                    caught_by="not-WE-WU-T",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (b)
@@ -350,20 +365,32 @@ question = Question(
             ],
             bad_examples=[
                 # vertical stacking
-                "Stack the head matrices vertically: $W_O^H = \\begin{bmatrix} W_O^1 \\\\ W_O^2 \\\\ \\vdots \\\\ "
-                "W_O^H \\end{bmatrix}$, so $W_O^H R^H = \\sum_h W_O^h r^h$. Concatenation is efficient (one big "
-                "matmul); the additive view is more interpretable.",
+                Example(
+                    "Stack the head matrices vertically: $W_O^H = \\begin{bmatrix} W_O^1 \\\\ W_O^2 \\\\ \\vdots \\\\ "
+                    "W_O^H \\end{bmatrix}$, so $W_O^H R^H = \\sum_h W_O^h r^h$. Concatenation is efficient (one big "
+                    "matmul); the additive view is more interpretable.",
+                    caught_by="not-vertical-stacking",
+                ),
                 # swapped advantages
-                "W_O^H = [W_O^1 W_O^2 ... W_O^H] (horizontal), so W_O^H R^H = Σ_h W_O^h r^h. Advantages: the additive "
-                "view is more efficient because each head's matmul is small and fast, while the concatenation view is "
-                "more interpretable because it shows all heads at once in one matrix.",
+                Example(
+                    "W_O^H = [W_O^1 W_O^2 ... W_O^H] (horizontal), so W_O^H R^H = Σ_h W_O^h r^h. Advantages: the additive "
+                    "view is more efficient because each head's matmul is small and fast, while the concatenation view is "
+                    "more interpretable because it shows all heads at once in one matrix.",
+                    caught_by="advantages-not-swapped",
+                ),
                 # no block-sum derivation
-                "Concatenate the W_O^h horizontally into W_O^H. The two views are the same thing. Concatenation is "
-                "faster (one GEMM); the additive view is interpretable.",
+                Example(
+                    "Concatenate the W_O^h horizontally into W_O^H. The two views are the same thing. Concatenation is "
+                    "faster (one GEMM); the additive view is interpretable.",
+                    caught_by="block-sum",
+                ),
                 # right vocabulary, negated advantages
-                "W_O^H = [W_O^1 W_O^2 ⋯ W_O^H]; block multiplication gives Σ_h W_O^h r^h. The concatenation view is "
-                "not more efficient in practice, and the additive view is not really more interpretable either; the "
-                "difference is only notation.",
+                Example(
+                    "W_O^H = [W_O^1 W_O^2 ⋯ W_O^H]; block multiplication gives Σ_h W_O^h r^h. The concatenation view is "
+                    "not more efficient in practice, and the additive view is not really more interpretable either; the "
+                    "difference is only notation.",
+                    caught_by="concatenation-efficient",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (c)
@@ -416,16 +443,28 @@ question = Question(
             ],
             bad_examples=[
                 # the key's wrong twin
-                "S_ij = X_i^T W_QK X_j with W_QK = W_Q W_K^T.",
-                "$$S_{ij} = Q_i^\\top K_j = X_i^\\top W_Q W_K^\\top X_j,$$ so the virtual matrix is $W_{QK} = W_Q "
-                "W_K^\\top$, a bilinear form in $X_i$ and $X_j$.",
+                Example("S_ij = X_i^T W_QK X_j with W_QK = W_Q W_K^T.", caught_by="not-WQ-WKT"),
+                Example(
+                    "$$S_{ij} = Q_i^\\top K_j = X_i^\\top W_Q W_K^\\top X_j,$$ so the virtual matrix is $W_{QK} = W_Q "
+                    "W_K^\\top$, a bilinear form in $X_i$ and $X_j$.",
+                    caught_by="not-WQ-WKT",
+                ),
                 # order swapped
-                "The bilinear form is S_ij = X_i^T W_QK X_j where W_QK = W_K^T W_Q (key matrix first).",
+                Example(
+                    "The bilinear form is S_ij = X_i^T W_QK X_j where W_QK = W_K^T W_Q (key matrix first).",
+                    caught_by="not-WQ-WKT",
+                ),
                 # no definition at all, only the form with separate matrices
-                "S_ij = (W_Q X_i)^T (W_K X_j): the score compares the query and key projections; the virtual matrix "
-                "combines the two projections.",
+                Example(
+                    "S_ij = (W_Q X_i)^T (W_K X_j): the score compares the query and key projections; the virtual matrix "
+                    "combines the two projections.",
+                    caught_by="WQK-is-WQT-WK",
+                ),
                 # the wrong twin in LaTeX without $ delimiters
-                "S_{ij} = X_i^\\top W_{QK} X_j with W_{QK} = W_Q W_K^\\top (a d_{model} \\times d_{model} matrix).",
+                Example(
+                    "S_{ij} = X_i^\\top W_{QK} X_j with W_{QK} = W_Q W_K^\\top (a d_{model} \\times d_{model} matrix).",
+                    caught_by="not-WQ-WKT",
+                ),
             ],
         ),
         # ---------------------------------------------------------------------------------- (e)
@@ -501,11 +540,20 @@ question = Question(
             ],
             bad_examples=[
                 # full rank
-                "W_OV = W_O W_V is a d_model × d_model matrix, so it is full rank: rank(W_OV) = d_model.",
+                Example(
+                    "W_OV = W_O W_V is a d_model × d_model matrix, so it is full rank: rank(W_OV) = d_model.",
+                    caught_by="not-full-rank",
+                ),
                 # wrong bound
-                "W_OV = W_O W_V, and rank(W_OV) ≤ rank(W_O) + rank(W_V) ≤ 2 d_head, so the rank can exceed d_head.",
+                Example(
+                    "W_OV = W_O W_V, and rank(W_OV) ≤ rank(W_O) + rank(W_V) ≤ 2 d_head, so the rank can exceed d_head.",
+                    caught_by="rank-at-most-d-head",
+                ),
                 # wrong factor order and no bound on d_head
-                "W_OV = W_V W_O; its rank is bounded by d_model because it is d_model × d_model.",
+                Example(
+                    "W_OV = W_V W_O; its rank is bounded by d_model because it is d_model × d_model.",
+                    caught_by="WOV-is-WO-WV",
+                ),
             ],
         ),
     ],

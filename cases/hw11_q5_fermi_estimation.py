@@ -8,7 +8,7 @@ matching number stated for something else does not count.
 
 import re
 
-from pytest_hwcheck import Concept, Part, Question, Verdict, any_of, expression, keywords, not_, number
+from pytest_hwcheck import Concept, Example, Part, Question, Verdict, any_of, expression, keywords, not_, number
 from pytest_hwcheck.matchers.text import is_negated, items, normalize, sentences
 
 PROMPT = r"""## 5. Fermi Estimation
@@ -290,18 +290,33 @@ as (C/C₀)^{α/(α+β)} — the two exponents add up to 1, as they must because
     ],
     bad_examples=[
         # wrong twin: exponents swapped, Unicode
-        """D = C/(C₀N). Minimising over N: N_opt = (αA/(βB))^{1/(α+β)} (C/C₀)^{α/(α+β)}, so D_opt ∝ (C/C₀)^{β/(α+β)}.""",
+        Example(
+            """D = C/(C₀N). Minimising over N: N_opt = (αA/(βB))^{1/(α+β)} (C/C₀)^{α/(α+β)}, so D_opt ∝ (C/C₀)^{β/(α+β)}.""",
+            caught_by="no-swapped-exponents",
+        ),
         # wrong twin: swapped, LaTeX proportionality
-        r"""With $D = \frac{C}{C_0 N}$ the optimum is $N^* \propto \left(\frac{C}{C_0}\right)^{\frac{\alpha}{\alpha+\beta}}$
+        Example(
+            r"""With $D = \frac{C}{C_0 N}$ the optimum is $N^* \propto \left(\frac{C}{C_0}\right)^{\frac{\alpha}{\alpha+\beta}}$
 and $D^* \propto \left(\frac{C}{C_0}\right)^{\frac{\beta}{\alpha+\beta}}$.""",
+            caught_by="no-swapped-exponents",
+        ),
         # right exponents, prefactor inverted
-        """D = C/(C_0 N), and N_opt = (βB/(αA))^(1/(α+β)) · (C/C_0)^(β/(α+β)); D_opt ∝ (C/C_0)^(α/(α+β)).""",
+        Example(
+            """D = C/(C_0 N), and N_opt = (βB/(αA))^(1/(α+β)) · (C/C_0)^(β/(α+β)); D_opt ∝ (C/C_0)^(α/(α+β)).""",
+            caught_by="n-opt-formula",
+        ),
         # wrong substitution propagates
-        """From C = C_0 N D we get D = C_0 N / C. Then N_opt = (αA/(βB))^(1/(α-β)) (C/C_0)^(-β/(α-β)) and
+        Example(
+            """From C = C_0 N D we get D = C_0 N / C. Then N_opt = (αA/(βB))^(1/(α-β)) (C/C_0)^(-β/(α-β)) and
 D_opt ∝ (C/C_0)^(-α/(α-β)).""",
+            caught_by="substitutes-d",
+        ),
         # N right, D exponent swapped
-        r"""$D = C/(C_0N)$; $N_{opt} = \left(\frac{\alpha A}{\beta B}\right)^{1/(\alpha+\beta)} (C/C_0)^{\beta/(\alpha+\beta)}$;
+        Example(
+            r"""$D = C/(C_0N)$; $N_{opt} = \left(\frac{\alpha A}{\beta B}\right)^{1/(\alpha+\beta)} (C/C_0)^{\beta/(\alpha+\beta)}$;
 $D_{opt} \propto (C/C_0)^{\beta/(\alpha+\beta)}$.""",
+            caught_by="no-swapped-exponents",
+        ),
     ],
 )
 
@@ -376,19 +391,34 @@ about 1.7 quadrillion tokens — far more text than exists on the public interne
     ],
     bad_examples=[
         # wrong twin: factor 100 dropped, data off by 10
-        r"""**Compute:** $C = N^2 = (10^{14})^2 = 10^{28}$ FLOPs.
+        Example(
+            r"""**Compute:** $C = N^2 = (10^{14})^2 = 10^{28}$ FLOPs.
 
 **Data:** $D = 1.7 N = 1.7 \times 10^{14}$ tokens.""",
+            caught_by="no-compute-1e28-or-1e29",
+        ),
         # wrong twin: 10^29 FLOPs, right data
-        """C = 10 × N² = 10 × 10^28, so compute ≈ 10^29 FLOPs. Dataset: D = 1.7 × 10^15 tokens.""",
+        Example(
+            """C = 10 × N² = 10 × 10^28, so compute ≈ 10^29 FLOPs. Dataset: D = 1.7 × 10^15 tokens.""",
+            caught_by="no-compute-1e28-or-1e29",
+        ),
         # right intermediate, wrong final compute (contradiction)
-        r"""$C = 100 N^2 = 10^{30}$. Rounding for a Fermi estimate, the compute cost is about $10^{29}$ FLOPs,
+        Example(
+            r"""$C = 100 N^2 = 10^{30}$. Rounding for a Fermi estimate, the compute cost is about $10^{29}$ FLOPs,
 and the dataset is $D \approx 1.7 \times 10^{15}$ tokens.""",
+            caught_by="no-compute-1e28-or-1e29",
+        ),
         # right compute, data off by 10
-        """- Compute: C = 100 × (1e14)^2 = 1e30 FLOPs
+        Example(
+            """- Compute: C = 100 × (1e14)^2 = 1e30 FLOPs
 - Data: D = 1.7 × 10^14 tokens (1.7 × N)""",
+            caught_by="no-data-1.7e14",
+        ),
         # swapped quantities
-        """Compute C = 1.7 × 10^15 FLOPs and dataset D = 10^30 tokens.""",
+        Example(
+            """Compute C = 1.7 × 10^15 FLOPs and dataset D = 10^30 tokens.""",
+            caught_by="compute-1e30-flops",
+        ),
     ],
 )
 
@@ -451,15 +481,27 @@ So the dataset is about 7.14e14 words ≈ 5.95e9 books, i.e. the Library of Cong
     ],
     bad_examples=[
         # multiplied by 1.4 instead of dividing
-        """Words = 10^15 × 1.4 = 1.4 × 10^15 words. Books = 1.4e15 / 120,000 ≈ 1.17 × 10^10 books,
+        Example(
+            """Words = 10^15 × 1.4 = 1.4 × 10^15 words. Books = 1.4e15 / 120,000 ≈ 1.17 × 10^10 books,
 about 365× the Library of Congress.""",
+            caught_by="words-7.14e14",
+        ),
         # off by 10 on books
-        """Words ≈ 7.14 × 10^14 words. Each book has 120,000 words so books ≈ 5.95 × 10^8 books,
+        Example(
+            """Words ≈ 7.14 × 10^14 words. Each book has 120,000 words so books ≈ 5.95 × 10^8 books,
 ≈ 18.6 times the Library of Congress.""",
+            caught_by="books-5.95e9",
+        ),
         # words per book taken as 400 (pages forgotten)
-        """7.14e14 words / 400 words per book ≈ 1.8e12 books, which is 55,800 times the Library of Congress.""",
+        Example(
+            """7.14e14 words / 400 words per book ≈ 1.8e12 books, which is 55,800 times the Library of Congress.""",
+            caught_by="books-5.95e9",
+        ),
         # right words, ratio off by 10
-        """714 trillion words → 5.95 billion books; that is ≈ 1,860× the Library of Congress (32 million books).""",
+        Example(
+            """714 trillion words → 5.95 billion books; that is ≈ 1,860× the Library of Congress (32 million books).""",
+            caught_by="library-of-congress-ratio",
+        ),
     ],
 )
 
@@ -512,13 +554,25 @@ about 2 terabytes, so you'd need twenty H200 GPUs... i.e. 20 H200s with 100 GB e
     ],
     bad_examples=[
         # wrong twin: 16 bytes per parameter
-        """Each 16-bit parameter is 16 bytes. 1B params → 16 GB, 1T params → 16 TB, so 160 GPUs.""",
+        Example(
+            """Each 16-bit parameter is 16 bytes. 1B params → 16 GB, 1T params → 16 TB, so 160 GPUs.""",
+            caught_by="no-16-bytes-per-param",
+        ),
         # right memory, wrong GPU count
-        """1B params = 2 GB; 1T params = 2 TB; with 100 GB per H200 we need 2 GPUs.""",
+        Example(
+            """1B params = 2 GB; 1T params = 2 TB; with 100 GB per H200 we need 2 GPUs.""",
+            caught_by="20-h200s",
+        ),
         # the twin hidden inside otherwise right numbers
-        """1B: 2 GB. 1T: 2 TB, so 20 H200 GPUs. (Strictly, at 16 bytes per parameter it would be 16 TB.)""",
+        Example(
+            """1B: 2 GB. 1T: 2 TB, so 20 H200 GPUs. (Strictly, at 16 bytes per parameter it would be 16 TB.)""",
+            caught_by="no-16-bytes-per-param",
+        ),
         # bits/bytes confusion
-        """16-bit params: 1e9 × 16 = 16 GB for 1B, 16,000 GB for 1T → 160 H200 GPUs.""",
+        Example(
+            """16-bit params: 1e9 × 16 = 16 GB for 1B, 16,000 GB for 1T → 160 H200 GPUs.""",
+            caught_by="no-16-bytes-per-param",
+        ),
     ],
 )
 
@@ -573,13 +627,25 @@ DRAM is 80× pricier than SSD.""",
     ],
     bad_examples=[
         # wrong twin: 200 TB = 2e5 MB
-        """200 TB = 2 × 10^5 MB. SSD: 2e5 × $0.00005 = $10. DRAM: 2e5 × $0.004 = $800.""",
+        Example(
+            """200 TB = 2 × 10^5 MB. SSD: 2e5 × $0.00005 = $10. DRAM: 2e5 × $0.004 = $800.""",
+            caught_by="no-mb-off-by-1000",
+        ),
         # wrong twin the other way: 2e11 MB
-        """200 TB = 2 × 10^11 MB, so SSD costs $10,000,000 per year and DRAM $800,000,000 per year.""",
+        Example(
+            """200 TB = 2 × 10^11 MB, so SSD costs $10,000,000 per year and DRAM $800,000,000 per year.""",
+            caught_by="no-mb-off-by-1000",
+        ),
         # swapped media
-        """Model = 200 TB = 2e8 MB. SSD costs $800,000 per year; DRAM costs $10,000 per year.""",
+        Example(
+            """Model = 200 TB = 2e8 MB. SSD costs $800,000 per year; DRAM costs $10,000 per year.""",
+            caught_by="ssd-dram-not-swapped",
+        ),
         # right size, DRAM wrong
-        """Size = 2 × 10^8 MB. SSD ≈ $10,000/year; DRAM ≈ $80,000/year.""",
+        Example(
+            """Size = 2 × 10^8 MB. SSD ≈ $10,000/year; DRAM ≈ $80,000/year.""",
+            caught_by="dram-800k",
+        ),
     ],
 )
 
@@ -625,12 +691,21 @@ weight traffic you would batch around 15,000 requests (350,000 MB / 23.6 MB ≈ 
     ],
     bad_examples=[
         # off by 1000 on GPT-6 (TB vs GB)
-        """GPT-6: 200 GB / 4.8 TB/s ≈ 41.7 ms per token. GPT-3: 73 ms per token. Batch ≈ 14,800.""",
+        Example(
+            """GPT-6: 200 GB / 4.8 TB/s ≈ 41.7 ms per token. GPT-3: 73 ms per token. Batch ≈ 14,800.""",
+            caught_by="gpt6-latency-41.7s",
+        ),
         # batch off by 1000
-        """GPT-6 latency ≈ 41.7 s per token; GPT-3 ≈ 73 ms. Batch B = 350 / 23.6 ≈ 14.8.""",
+        Example(
+            """GPT-6 latency ≈ 41.7 s per token; GPT-3 ≈ 73 ms. Batch B = 350 / 23.6 ≈ 14.8.""",
+            caught_by="batch-14800",
+        ),
         # GPT-3 latency wrong (used 175 GB)
-        """GPT-6: 41.7 s per token (1.44 tokens/min). GPT-3: 175 GB / 4.8 TB/s ≈ 36 ms per token (1,650 tokens/min).
+        Example(
+            """GPT-6: 41.7 s per token (1.44 tokens/min). GPT-3: 175 GB / 4.8 TB/s ≈ 36 ms per token (1,650 tokens/min).
 Batch ≈ 14,800.""",
+            caught_by="gpt3-latency-73ms",
+        ),
     ],
 )
 
@@ -706,14 +781,23 @@ about $210 billion — surpassing even Apollo's ≈ $178B.""",
     ],
     bad_examples=[
         # PF-day off by 24 (used hours)
-        """1 PF-day = 10^15 × 3600 = 3.6 × 10^18 FLOPs, about 0.5 H200-hours or $0.76. GPT-3 costs ≈ $2,770 and GPT-6 ≈ $8.8 billion,
+        Example(
+            """1 PF-day = 10^15 × 3600 = 3.6 × 10^18 FLOPs, about 0.5 H200-hours or $0.76. GPT-3 costs ≈ $2,770 and GPT-6 ≈ $8.8 billion,
 far less than Apollo ($178B).""",
+            caught_by="pf-day-8.64e19",
+        ),
         # right PF-day, GPT-6 cost off by 1000
-        """1 PF-day = 8.64e19 FLOPs ≈ 12.1 hours ≈ $18.18. GPT-3 ≈ $66,000. GPT-6: 1.16e7 PF-days ≈ $210 million,
+        Example(
+            """1 PF-day = 8.64e19 FLOPs ≈ 12.1 hours ≈ $18.18. GPT-3 ≈ $66,000. GPT-6: 1.16e7 PF-days ≈ $210 million,
 cheaper than the Apollo program.""",
+            caught_by="gpt6-cost-210b",
+        ),
         # right numbers, wrong comparison
-        """8.64 × 10^19 FLOPs per PF-day; 12.1 hours; $18.18 per PF-day; GPT-3 ≈ $66,000; GPT-6 ≈ 1.16 × 10^10 PF-days
+        Example(
+            """8.64 × 10^19 FLOPs per PF-day; 12.1 hours; $18.18 per PF-day; GPT-3 ≈ $66,000; GPT-6 ≈ 1.16 × 10^10 PF-days
 ≈ $210 billion, which is less than the Apollo program's $178B.""",
+            caught_by="not-cheaper-than-apollo",
+        ),
     ],
 )
 
@@ -759,11 +843,20 @@ To bring in a billion dollars at $120 per million tokens OpenAI must sell about 
     ],
     bad_examples=[
         # forgot the factor 2 FLOPs per parameter
-        """FLOPs = 10^12 × 10^6 = 10^18 FLOPs → 505 s ≈ 0.14 hours ≈ $0.21. Tokens ≈ 8.33e12 tokens, ≈ 5.95e9 essays.""",
+        Example(
+            """FLOPs = 10^12 × 10^6 = 10^18 FLOPs → 505 s ≈ 0.14 hours ≈ $0.21. Tokens ≈ 8.33e12 tokens, ≈ 5.95e9 essays.""",
+            caught_by="flops-2e18",
+        ),
         # $1B / $120 without the per-million factor
-        """2e18 FLOPs, 0.28 hours, $0.42. Tokens to recoup $1B: 1e9/120 ≈ 8.33 million tokens ≈ 5,950 essays.""",
+        Example(
+            """2e18 FLOPs, 0.28 hours, $0.42. Tokens to recoup $1B: 1e9/120 ≈ 8.33 million tokens ≈ 5,950 essays.""",
+            caught_by="tokens-8.33e12",
+        ),
         # essays off by 1000
-        """2 × 10^18 FLOPs ≈ 0.28 H200-hours ≈ $0.42; 8.33 × 10^12 tokens; that's 5.95 million essays.""",
+        Example(
+            """2 × 10^18 FLOPs ≈ 0.28 H200-hours ≈ $0.42; 8.33 × 10^12 tokens; that's 5.95 million essays.""",
+            caught_by="essays-5.95e9",
+        ),
     ],
 )
 

@@ -7,7 +7,7 @@ question text asks for, stated without indices.
 
 import re
 
-from pytest_hwcheck import Concept, Part, Question, Verdict, any_of, expression, keywords, not_, similar, true_false
+from pytest_hwcheck import Concept, Example, Part, Question, Verdict, any_of, expression, keywords, not_, similar, true_false
 from pytest_hwcheck.matchers.text import is_negated
 
 PROMPT = r"""## 6. Soft Prompting
@@ -83,13 +83,22 @@ the prompt or question positions.""",
     ],
     bad_examples=[
         # every position in the loss
-        """We compute the loss on all output tokens, including the soft prompt and the question, so that the model learns the
+        Example(
+            """We compute the loss on all output tokens, including the soft prompt and the question, so that the model learns the
 whole sequence including the reasoning and the answer.""",
+            caught_by="no-loss-on-every-token",
+        ),
         # answer only, reasoning never mentioned
-        """Only the final answer token is used in the loss; every other position (soft prompt, question) is ignored.""",
+        Example(
+            """Only the final answer token is used in the loss; every other position (soft prompt, question) is ignored.""",
+            caught_by="loss-on-reasoning-and-answer",
+        ),
         # loss on the soft prompt positions
-        """Since the soft prompt is what we train, the loss is computed on the soft prompt tokens and on the answer, with the
+        Example(
+            """Since the soft prompt is what we train, the loss is computed on the soft prompt tokens and on the answer, with the
 reasoning left unsupervised.""",
+            caught_by="no-loss-on-prompt-or-question",
+        ),
     ],
 )
 
@@ -139,13 +148,25 @@ layers; the model weights are not updated.""",
     ],
     bad_examples=[
         # wrong twin: times layers
-        """Each of the 5 prompt vectors has E entries and is inserted at every layer, so 5 × E × L parameters; the model is frozen.""",
+        Example(
+            """Each of the 5 prompt vectors has E entries and is inserted at every layer, so 5 × E × L parameters; the model is frozen.""",
+            caught_by="no-times-layers",
+        ),
         # wrong twin in words
-        """5E per layer, times the number of layers. GPT's weights are frozen.""",
+        Example(
+            """5E per layer, times the number of layers. GPT's weights are frozen.""",
+            caught_by="no-times-layers",
+        ),
         # model not frozen
-        """We fine-tune the whole network together with the prompt: all of GPT's parameters plus 5 × E.""",
+        Example(
+            """We fine-tune the whole network together with the prompt: all of GPT's parameters plus 5 × E.""",
+            caught_by="model-frozen",
+        ),
         # wrong count
-        """The soft prompt has 5 tokens, so 5 parameters are trained; the model is frozen.""",
+        Example(
+            """The soft prompt has 5 tokens, so 5 parameters are trained; the model is frozen.""",
+            caught_by="five-times-e",
+        ),
     ],
 )
 
@@ -181,10 +202,22 @@ PART_C = Part(
 - iv: false — the frozen weights are shared, only the prompts differ""",
     ],
     bad_examples=[
-        """(i) True (ii) False (iii) False (iv) False""",
-        """(i) False — the prompt activations depend on the question. (ii) True (iii) False (iv) False""",
-        """(i) True (ii) True (iii) True (iv) True""",
-        """(i) True (ii) True (iii) False (iv) True — training task A's prompt changes the shared model.""",
+        Example(
+            """(i) True (ii) False (iii) False (iv) False""",
+            caught_by="true-true-false-false",
+        ),
+        Example(
+            """(i) False — the prompt activations depend on the question. (ii) True (iii) False (iv) False""",
+            caught_by="true-true-false-false",
+        ),
+        Example(
+            """(i) True (ii) True (iii) True (iv) True""",
+            caught_by="true-true-false-false",
+        ),
+        Example(
+            """(i) True (ii) True (iii) False (iv) True — training task A's prompt changes the shared model.""",
+            caught_by="true-true-false-false",
+        ),
     ],
 )
 
@@ -335,16 +368,28 @@ for tasks in loader:
     ],
     bad_examples=[
         # support/query swapped
-        """Meta-learn the initialization of the soft prompt (GPT frozen). Inner loop: take a few gradient steps on the prompt
+        Example(
+            """Meta-learn the initialization of the soft prompt (GPT frozen). Inner loop: take a few gradient steps on the prompt
 using the task's query set. Outer loop: evaluate the adapted prompt on the support set and update the prompt initialization.""",
+            caught_by="splits-not-swapped",
+        ),
         # updates the model weights
-        """Learn the prompt initialization P_init. Inner loop: gradient steps on the support set that fine-tune the GPT weights
+        Example(
+            """Learn the prompt initialization P_init. Inner loop: gradient steps on the support set that fine-tune the GPT weights
 together with the prompt. Outer loop: meta-update P_init from the query-set loss.""",
+            caught_by="no-model-weight-updates",
+        ),
         # meta-learns the model, not the prompt
-        """Use standard MAML on GPT: the inner loop fine-tunes the model with gradient descent on the support set, and the outer
+        Example(
+            """Use standard MAML on GPT: the inner loop fine-tunes the model with gradient descent on the support set, and the outer
 loop updates the model's initialization using the query set; afterwards, attach a soft prompt.""",
+            caught_by="meta-learn-prompt-init",
+        ),
         # no inner/outer structure
-        """Train one soft prompt on the union of all tasks with gradient descent while GPT stays frozen.""",
+        Example(
+            """Train one soft prompt on the union of all tasks with gradient descent while GPT stays frozen.""",
+            caught_by="inner-loop-support-set",
+        ),
     ],
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_hwcheck import Concept, Part, Question, any_of, expression, keywords, not_
+from pytest_hwcheck import Concept, Example, Part, Question, any_of, expression, keywords, not_
 from pytest_hwcheck.matchers.keywords import regex as regex_term
 
 PROMPT = r"""## 1. Debugging Transformers
@@ -203,7 +203,8 @@ from loss ≈ ln(vocab) like your friend's run.""",
 
 BAD = [
     # Scaling up: right vocabulary, wrong direction.
-    r"""**The bug:** line 9 uses std=1 for the word embedding, which is too small for a large d_model: since lm_head
+    Example(
+        r"""**The bug:** line 9 uses std=1 for the word embedding, which is too small for a large d_model: since lm_head
 shares these weights (line 23), the logits are too weak to separate the words.
 
 **The fix:**
@@ -213,15 +214,21 @@ self.emb_word.weight.data.normal_(mean=0, std=d_model ** 0.5)
 
 **Why:** scaling the std up by √d_model gives the logits enough variance; afterwards the logit variance is about 1
 per dimension and the softmax is not saturated.""",
+        caught_by="no-scaling-up",
+    ),
     # Blaming the learning rate.
-    r"""**The bug:** the initialization on line 9 (word embedding, std=1) is standard; because lm_head is tied to
+    Example(
+        r"""**The bug:** the initialization on line 9 (word embedding, std=1) is standard; because lm_head is tied to
 emb_word, the real issue is that the learning rate is too high for the tied weights, so the first updates blow up.
 
 **The fix:** lower the learning rate to 1e-4 and add a learning-rate warmup of 4000 steps; keep line 9 as is.
 
 **Why:** smaller steps keep the logit variance about 1 and the softmax is not saturated early in training.""",
+        caught_by="no-blaming-learning-rate",
+    ),
     # Untying the weights instead of fixing line 9.
-    r"""The bug is line 9: the word embedding has std=1, and because line 23 shares that matrix with lm_head, the head
+    Example(
+        r"""The bug is line 9: the word embedding has std=1, and because line 23 shares that matrix with lm_head, the head
 starts with huge weights.
 
 Fix: delete line 23 so the head gets its own nn.Linear initialization (untie the weights):
@@ -233,13 +240,21 @@ self.lm_head = nn.Linear(d_model, n_words)
 
 Why: nn.Linear's default init has std ≈ 1/√d_model, so the logit variance is ≈ 1 and the softmax is no longer
 saturated.""",
+        caught_by="no-untying-weights",
+    ),
     # Negated: the fix is stated as the wrong choice; blames line 10.
-    r"""The bug is not line 9; it is line 10, the positional embedding `emb_pos` with std=1, which is shared across all
+    Example(
+        r"""The bug is not line 9; it is line 10, the positional embedding `emb_pos` with std=1, which is shared across all
 positions. Instead of std = d_model ** -0.5 for the word embedding, keep it at 1 and use
 `self.emb_pos.weight.data.normal_(mean=0, std=0.02)`. Then the logit variance is ≈ 1.""",
+        caught_by="bug-is-line-9-word-embedding",
+    ),
     # No fix value at all, only a vague explanation.
-    r"""Line 9 is the bug: the word embeddings are tied to the head (line 23) and std=1 is a bad choice. Use a
+    Example(
+        r"""Line 9 is the bug: the word embeddings are tied to the head (line 23) and std=1 is a bad choice. Use a
 smaller standard deviation so that the softmax is not saturated.""",
+        caught_by="fix-std-inverse-sqrt-d-model",
+    ),
 ]
 
 question = Question(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from pytest_hwcheck import Concept, Matcher, Part, Question, Verdict, any_of, association, keywords, not_
+from pytest_hwcheck import Concept, Example, Matcher, Part, Question, Verdict, any_of, association, keywords, not_
 from pytest_hwcheck.matchers.keywords import regex as regex_term
 from pytest_hwcheck.matchers.text import negation_cue, normalize_with_map
 
@@ -318,23 +318,38 @@ mass on [0, 2) ∪ (3, 5] where P is zero, so D_KL(Q‖P) = ∞.""",
 
 BAD_A = [
     # Two Gaussians (the claude-sonnet twin, in other words).
-    r"""(a) Take P = N(0, 1) and Q = N(1, 9). The forward divergence D_KL(P‖Q) is finite since Q covers everywhere P
+    Example(
+        r"""(a) Take P = N(0, 1) and Q = N(1, 9). The forward divergence D_KL(P‖Q) is finite since Q covers everywhere P
 has mass. The reverse D_KL(Q‖P) = ∞ because Q has much heavier tails than P: far out, Q(x) > 0 while P(x) → 0, so
 log(Q/P) → ∞ and the expectation under Q diverges.""",
+        caught_by="not-two-gaussians",
+    ),
     # Roles swapped.
-    r"""### (a)
+    Example(
+        r"""### (a)
 We need the support of P to be a subset of the support of Q.
 Let $P = \text{Uniform}(0, 2)$ and $Q = \text{Uniform}(0, 1)$. Then $D_{KL}(P\|Q) = \log 2$ is finite, while
 $D_{KL}(Q\|P) = \infty$ because Q has mass where P is zero.""",
+        caught_by="not-roles-swapped",
+    ),
     # Both finite: two Laplace distributions.
-    r"""(a) Let P = Laplace(0, 1) and Q = Laplace(0, 3). Q is wider, so it places mass in the tails where P is
+    Example(
+        r"""(a) Let P = Laplace(0, 1) and Q = Laplace(0, 3). Q is wider, so it places mass in the tails where P is
 tiny; D_KL(P‖Q) is finite but D_KL(Q‖P) = ∞.""",
+        caught_by="not-both-finite",
+    ),
     # Both finite: two Bernoullis.
-    r"""**(a)** P = Bernoulli(0.2), Q = Bernoulli(0.5): D_KL(P‖Q) = 0.2 log(0.4) + 0.8 log(1.6) ≈ 0.19, and
+    Example(
+        r"""**(a)** P = Bernoulli(0.2), Q = Bernoulli(0.5): D_KL(P‖Q) = 0.2 log(0.4) + 0.8 log(1.6) ≈ 0.19, and
 D_KL(Q‖P) = ∞ since Q puts more mass on 1 than P does.""",
+        caught_by="not-both-finite",
+    ),
     # Right pair, but stated as the pair that does NOT work, and a swapped one proposed instead.
-    r"""(a) P = U[0, 1], Q = U[0, 2] would not work here. Instead let P = U[0, 2] and Q = U[0, 1]: Q's support lies
+    Example(
+        r"""(a) P = U[0, 1], Q = U[0, 2] would not work here. Instead let P = U[0, 2] and Q = U[0, 1]: Q's support lies
 inside P's, so D_KL(P‖Q) is finite and D_KL(Q‖P) = ∞.""",
+        caught_by="not-roles-swapped",
+    ),
 ]
 
 
@@ -437,19 +452,31 @@ mode-seeking, because mass that $Q$ puts in the valley, where $P \approx 0$, cos
 
 BAD_B = [
     # Swapped plots.
-    r"""(b) Plot A is the reverse KL and Plot B is the forward KL. Reverse KL is mode-seeking and forward KL is
+    Example(
+        r"""(b) Plot A is the reverse KL and Plot B is the forward KL. Reverse KL is mode-seeking and forward KL is
 mass-covering, so the broad Q of Plot A comes from reverse KL and the narrow Q of Plot B from forward KL.""",
+        caught_by="no-swapped-plots",
+    ),
     # Right plots, properties swapped.
-    r"""(b) Plot A corresponds to forward KL, D_KL(P‖Q), which is mode-seeking: Q picks a single region.
+    Example(
+        r"""(b) Plot A corresponds to forward KL, D_KL(P‖Q), which is mode-seeking: Q picks a single region.
 Plot B corresponds to reverse KL, D_KL(Q‖P), which is mass-covering and spreads Q over everything.""",
+        caught_by="no-swapped-properties",
+    ),
     # A table with the plots swapped.
-    r"""| plot | objective |
+    Example(
+        r"""| plot | objective |
 |---|---|
 | A | reverse KL (mode-seeking) |
 | B | forward KL (mass-covering) |""",
+        caught_by="no-swapped-plots",
+    ),
     # Negated: says Plot A is not forward KL.
-    r"""(b) Plot A is not the forward KL: since forward KL is mass-covering and reverse KL is mode-seeking, Plot B is
+    Example(
+        r"""(b) Plot A is not the forward KL: since forward KL is mass-covering and reverse KL is mode-seeking, Plot B is
 the forward KL and Plot A is the reverse KL.""",
+        caught_by="no-swapped-plots",
+    ),
 ]
 
 

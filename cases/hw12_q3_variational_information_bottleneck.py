@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 from pytest_hwcheck import (
     Concept,
+    Example,
     Matcher,
     Part,
     Question,
@@ -611,27 +612,39 @@ so $z = \mu + \sigma \epsilon$ has mean μ and variance σ².""",
 
 Q3A_BAD = [
     # σ² instead of σ (the key's wrong twin), with all the right vocabulary.
-    r"""### (a)
+    Example(
+        r"""### (a)
 
 Use the reparameterization trick. The encoder gives $\mu$ and the variance $\sigma^2$, and we draw
 $V \sim \mathcal{N}(0, 1)$. A **multiplier** forms $\sigma^2 \cdot V$ and an **adder** adds $\mu$:
 
 $$Z = \mu + \sigma^2 V .$$""",
+        caught_by="not-variance-times-v",
+    ),
     # Standardising (the other wrong twin).
-    """(a) Block diagram: an adder subtracts μ from the noise V, then a divider scales by 1/σ, so Z = (V − μ)/σ. This standardises the sample, which is what a Gaussian encoder needs.""",
+    Example(
+        """(a) Block diagram: an adder subtracts μ from the noise V, then a divider scales by 1/σ, so Z = (V − μ)/σ. This standardises the sample, which is what a Gaussian encoder needs.""",
+        caught_by="not-standardised",
+    ),
     # Roles swapped: multiplies by μ and adds σ.
-    """**(a)** The noise V ~ N(0,1) goes into a multiplier together with μ, and the result goes into an adder with σ:
+    Example(
+        """**(a)** The noise V ~ N(0,1) goes into a multiplier together with μ, and the result goes into an adder with σ:
 
 Z = σ + μ·V
 
 so the adder adds σ and the multiplier scales by μ.""",
+        caught_by="z-is-mu-plus-sigma-v",
+    ),
     # σ² in code and prose only.
-    """(a) Multiply V by σ^2 and add μ.
+    Example(
+        """(a) Multiply V by σ^2 and add μ.
 
 ```python
 z = mu + sigma**2 * v
 ```
 The adder outputs z.""",
+        caught_by="not-variance-times-v",
+    ),
 ]
 
 Q3B_GOOD = [
@@ -692,15 +705,22 @@ latent regularizer""",
 
 Q3B_BAD = [
     # The decoder gets the regularizer (wrong twin), in the question's own checkbox layout.
-    """(b)
+    Example(
+        """(b)
 For encoder parameters θ_e: ☒ task loss ☒ latent regularizer
 For decoder parameters θ_d: ☒ task loss ☒ latent regularizer
 
 Both networks are trained end to end on the full loss, so the decoder also receives the KL regularizer.""",
+        caught_by="decoder-no-regularizer",
+    ),
     # The encoder gets no task-loss gradient (wrong twin), said in prose with the right vocabulary.
-    """(b) Because z is sampled, the task loss does not backpropagate into the encoder; the encoder θ_e is trained by the latent regularizer only. The decoder θ_d is trained by the task loss, and the KL term does not touch the decoder.""",
+    Example(
+        """(b) Because z is sampled, the task loss does not backpropagate into the encoder; the encoder θ_e is trained by the latent regularizer only. The decoder θ_d is trained by the task loss, and the KL term does not touch the decoder.""",
+        caught_by="encoder-task-loss-not-denied",
+    ),
     # Both wrong twins at once, in a table of ticks.
-    r"""**(b)**
+    Example(
+        r"""**(b)**
 
 | | task loss | latent regularizer |
 |---|---|---|
@@ -708,8 +728,13 @@ Both networks are trained end to end on the full loss, so the decoder also recei
 | For decoder parameters $\theta_d$ | ✓ | ✓ |
 
 The sampling step is not differentiable, so the encoder only learns from the KL term.""",
+        caught_by="decoder-no-regularizer",
+    ),
     # Swapped roles in prose.
-    """(b) The latent regularizer is what trains the decoder θ_d, since the decoder must read codes that look like N(0, 1); the encoder only needs the task loss.""",
+    Example(
+        """(b) The latent regularizer is what trains the decoder θ_d, since the decoder must read codes that look like N(0, 1); the encoder only needs the task loss.""",
+        caught_by="decoder-no-regularizer",
+    ),
 ]
 
 Q3C_GOOD = [
@@ -729,15 +754,27 @@ The validation error $\mathcal{E}_{\text{val}}(\beta)$ is U-shaped: it decreases
 
 Q3C_BAD = [
     # Picks (a) (the key's wrong twin).
-    """**Answer: (a).** Validation error increases monotonically with β: every bit of regularization removes information from Z, so the held-out error can only go up.""",
+    Example(
+        """**Answer: (a).** Validation error increases monotonically with β: every bit of regularization removes information from Z, so the held-out error can only go up.""",
+        caught_by="not-curve-a",
+    ),
     # Right reasoning, wrong letter.
-    """(c) The validation error should dip at moderate β and rise for large β, a U-shape. That is curve (d).""",
+    Example(
+        """(c) The validation error should dip at moderate β and rise for large β, a U-shape. That is curve (d).""",
+        caught_by="picks-curve-b",
+    ),
     # Picks (c) with boxes.
-    """☐ (a) ☐ (b) ☒ (c) ☐ (d)
+    Example(
+        """☐ (a) ☐ (b) ☒ (c) ☐ (d)
 
 The error falls steadily as β grows because the bottleneck keeps removing noise.""",
+        caught_by="not-curve-c",
+    ),
     # Hedges between two curves.
-    """(c) Answer: (b) or (c). Both show the error being lowest for moderate β, so either could be the validation curve.""",
+    Example(
+        """(c) Answer: (b) or (c). Both show the error being lowest for moderate β, so either could be the validation curve.""",
+        caught_by="picks-curve-b",
+    ),
 ]
 
 Q3D_GOOD = [
@@ -787,24 +824,36 @@ ii. Figure (a) is the best choice for prediction, since its classes are separabl
 
 Q3D_BAD = [
     # Ordering by position (the key's wrong twin), with ii = (b).
-    """(d) i. The β values grow from left to right:
+    Example(
+        """(d) i. The β values grow from left to right:
 - (a) β = 10^-6
 - (b) β = 10^-3
 - (c) β = 10^0
 
 ii. Answer: (b), the balanced one, whose axis scale is moderate.""",
+        caught_by="not-positional-order",
+    ),
     # Right mapping, wrong pick in ii.
-    """(d)
+    Example(
+        """(d)
 i. From the axis scales: (a) β = 10^-3, (b) β = 10^-6, (c) β = 10^0.
 ii. Answer: (b). The widest spread separates the three digits best, so it is the best latent space.""",
+        caught_by="not-better-b",
+    ),
     # No mapping at all.
-    """(d) i. With β = 10^-6 the points spread widely, with β = 10^-3 they are structured but compact, and with β = 10^0 they collapse into one blob near the origin. Match each plot by how spread out it is on its axes.
+    Example(
+        """(d) i. With β = 10^-6 the points spread widely, with β = 10^-3 they are structured but compact, and with β = 10^0 they collapse into one blob near the origin. Match each plot by how spread out it is on its axes.
 
 ii. The experiment with β = 10^-3 gives the best latent space.""",
+        caught_by="figure-a-is-1e-3",
+    ),
     # Right mapping, picks (c) in ii.
-    r"""**(d) i.** (a) $\beta = 10^{-3}$; (b) $\beta = 10^{-6}$; (c) $\beta = 10^{0}$, read from the axis ranges.
+    Example(
+        r"""**(d) i.** (a) $\beta = 10^{-3}$; (b) $\beta = 10^{-6}$; (c) $\beta = 10^{0}$, read from the axis ranges.
 
 **(d) ii.** Final answer: (c), because a latent code that matches the prior $\mathcal{N}(0,1)$ is the most regular.""",
+        caught_by="not-better-c",
+    ),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_hwcheck import Concept, Matcher, Part, Question, Verdict, all_of, any_of, expression, keywords, not_
+from pytest_hwcheck import Concept, Example, Matcher, Part, Question, Verdict, all_of, any_of, expression, keywords, not_
 
 PROMPT = r"""# Problem 5: Meta-learning for Learning 1D Functions
 
@@ -163,16 +163,28 @@ so each coefficient is its own c divided by the squared norm of c.""",
 
 BAD_A = [
     # Not squared.
-    r"""(a) The constraint is c₀β₀ + c₁β₁ = 1 and the minimum-norm solution points along c, so we normalise c:
+    Example(
+        r"""(a) The constraint is c₀β₀ + c₁β₁ = 1 and the minimum-norm solution points along c, so we normalise c:
 $$\hat\beta = \frac{\mathbf{c}}{\|\mathbf{c}\|}.$$""",
+        caught_by="norm-is-squared",
+    ),
     # β̂ = c.
-    r"""Part (a): the minimum-norm solution of $c^\top\beta = 1$ is in the span of $c$; taking the coefficient equal
+    Example(
+        r"""Part (a): the minimum-norm solution of $c^\top\beta = 1$ is in the span of $c$; taking the coefficient equal
 to one, $\hat{\beta} = \mathbf{c}$, i.e. $\hat\beta_0 = c_0$ and $\hat\beta_1 = c_1$.""",
+        caught_by="beta-is-not-c",
+    ),
     # Componentwise, not squared.
-    r"""(a) Minimal norm ⟹ β̂ ∝ c. Normalising: β̂₀ = c₀/√(c₀² + c₁²) and β̂₁ = c₁/√(c₀² + c₁²).""",
+    Example(
+        r"""(a) Minimal norm ⟹ β̂ ∝ c. Normalising: β̂₀ = c₀/√(c₀² + c₁²) and β̂₁ = c₁/√(c₀² + c₁²).""",
+        caught_by="norm-is-squared",
+    ),
     # A solution, but not the minimum-norm one.
-    r"""(a) Put all the weight on the first feature: β̂₁ = 0 and β̂₀ = 1/c₀ satisfies c₀β₀ + c₁β₁ = 1, and this is the
+    Example(
+        r"""(a) Put all the weight on the first feature: β̂₁ = 0 and β̂₀ = 1/c₀ satisfies c₀β₀ + c₁β₁ = 1, and this is the
 minimum-norm choice.""",
+        caught_by="min-norm-beta-hat",
+    ),
 ]
 
 REFERENCE_B = r"""With β̂ = c/‖c‖² the learned function is f(x) = r·φ_t(x) + (1 − r)·φ_a(x), where
@@ -216,16 +228,28 @@ dL_dc1 = 4 * c0**2 * c1**3 / D**3
 
 BAD_B = [
     # Loss not squared, derivatives of that.
-    r"""(b) $L = \frac{c_1^2}{c_0^2 + c_1^2}$, hence $\frac{\partial L}{\partial c_0} = -\frac{2c_0c_1^2}{(c_0^2+c_1^2)^2}$
+    Example(
+        r"""(b) $L = \frac{c_1^2}{c_0^2 + c_1^2}$, hence $\frac{\partial L}{\partial c_0} = -\frac{2c_0c_1^2}{(c_0^2+c_1^2)^2}$
 and $\frac{\partial L}{\partial c_1} = \frac{2c_0^2c_1}{(c_0^2+c_1^2)^2}$.""",
+        caught_by="test-loss",
+    ),
     # Right loss, derivatives swapped.
-    r"""(b) L = (c₁²/(c₀² + c₁²))², so ∂L/∂c₀ = 4c₀²c₁³/(c₀² + c₁²)³ and ∂L/∂c₁ = −4c₀c₁⁴/(c₀² + c₁²)³.""",
+    Example(
+        r"""(b) L = (c₁²/(c₀² + c₁²))², so ∂L/∂c₀ = 4c₀²c₁³/(c₀² + c₁²)³ and ∂L/∂c₁ = −4c₀c₁⁴/(c₀² + c₁²)³.""",
+        caught_by="grad-c0",
+    ),
     # r instead of 1 - r.
-    r"""(b) With r = c₀²/(c₀²+c₁²) the loss is L = (c₀²/(c₀² + c₁²))², with ∂L/∂c₀ = 4c₀³c₁²/(c₀² + c₁²)³ and
+    Example(
+        r"""(b) With r = c₀²/(c₀²+c₁²) the loss is L = (c₀²/(c₀² + c₁²))², with ∂L/∂c₀ = 4c₀³c₁²/(c₀² + c₁²)³ and
 ∂L/∂c₁ = −4c₀⁴c₁/(c₀² + c₁²)³.""",
+        caught_by="test-loss",
+    ),
     # Sign error on the c0 derivative.
-    r"""(b) $L = \frac{c_1^4}{(c_0^2+c_1^2)^2}$, $\frac{\partial L}{\partial c_0} = \frac{4c_0c_1^4}{(c_0^2+c_1^2)^3}$,
+    Example(
+        r"""(b) $L = \frac{c_1^4}{(c_0^2+c_1^2)^2}$, $\frac{\partial L}{\partial c_0} = \frac{4c_0c_1^4}{(c_0^2+c_1^2)^3}$,
 $\frac{\partial L}{\partial c_1} = \frac{4c_0^2c_1^3}{(c_0^2+c_1^2)^3}$.""",
+        caught_by="grad-c0",
+    ),
 ]
 
 

@@ -2,7 +2,7 @@
 
 Case files import their vocabulary from here::
 
-    from pytest_hwcheck import Question, Part, Concept, keywords, number
+    from pytest_hwcheck import Question, Part, Concept, Example, keywords, number
 
 Everything is imported lazily (on first attribute access): pytest imports this
 package for every run through the plugin entry point, and a run without
@@ -21,6 +21,7 @@ _LAZY = {
     "Question": ".case",
     "Part": ".case",
     "Concept": ".case",
+    "Example": ".case",
     "CaseDefinitionError": ".case",
     "Verdict": ".verdict",
 }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Callable, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -120,6 +121,28 @@ class Concept(_CaseModel):
 ConceptSpec = Union[Concept, Matcher, Callable[[str], Any]]
 
 
+@dataclass(frozen=True)
+class Example:
+    """A bad example answer of a part, and the concept whose job it is to reject it.
+
+    ``Part(bad_examples=[...])`` takes plain strings or ``Example`` objects::
+
+        bad_examples=[
+            "N_opt ∝ (C/C₀)^(α/(α+β))",                                  # any concept may reject it
+            Example("N_opt ∝ (C/C₀)^(α/(α+β))", caught_by="no-swapped-exponents"),
+        ]
+
+    With ``caught_by`` the self-test (``pytest --hw-selftest``) requires that this
+    concept rejects the answer: it fails when that concept accepts it (or gives up on it),
+    even if some other concept happened to reject it. A plain string counts as rejected
+    when any concept rejects it. ``caught_by`` must be the id of one of the part's
+    concepts, which is checked when the Question is built.
+    """
+
+    text: str
+    caught_by: str | None = None
+
+
 class Part(_CaseModel):
     """One gradable part of a question (``hw12.q3c``) and the concepts it is graded on.
 
@@ -128,7 +151,10 @@ class Part(_CaseModel):
     without one (``hw12.q1``) is graded on the whole turn. ``prompt`` is the text
     used when the part is asked on its own in a follow-up turn. ``reference`` is
     the key's answer, which must itself pass; ``good_examples`` and
-    ``bad_examples`` are answers the concepts must accept and reject.
+    ``bad_examples`` are answers the concepts must accept and reject. A bad example
+    may be an :class:`Example` naming the concept that must reject it
+    (``Example(text, caught_by="concept-id")``); after validation every entry of
+    ``bad_examples`` is an :class:`Example` (plain strings get ``caught_by=None``).
     """
 
     id: str
@@ -138,7 +164,7 @@ class Part(_CaseModel):
     prompt: str | None = None
     reference: str = ""
     good_examples: list[str] = Field(default_factory=list)
-    bad_examples: list[str] = Field(default_factory=list)
+    bad_examples: list[Example] = Field(default_factory=list)
     marks: list[Any] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -159,6 +185,37 @@ class Part(_CaseModel):
     @classmethod
     def _id_is_safe(cls, value: str) -> str:
         return check_name("part", value)
+
+    @field_validator("bad_examples", mode="before")
+    @classmethod
+    def _bad_examples_as_examples(cls, value: Any) -> Any:
+        # A plain string is an Example that any concept may reject.
+        if not isinstance(value, (list, tuple)):
+            return value
+        examples = []
+        for index, item in enumerate(value):
+            example = Example(item) if isinstance(item, str) else item
+            if not isinstance(example, Example):
+                raise ValueError(f"bad_examples[{index}] is of type {type(item).__name__}; a bad example is the answer text "
+                                 "or Example(text, caught_by='concept-id')")
+            if not isinstance(example.text, str) or not example.text.strip():
+                raise ValueError(f"bad_examples[{index}] has no answer text")
+            if example.caught_by is not None and not isinstance(example.caught_by, str):
+                raise ValueError(f"bad_examples[{index}]: caught_by must be a concept id (a string), "
+                                 f"got {example.caught_by!r}")
+            examples.append(example)
+        return examples
+
+    @model_validator(mode="after")
+    def _caught_by_names_a_concept(self) -> "Part":
+        ids = [c.id for c in self.concepts]
+        for index, example in enumerate(self.bad_examples):
+            if example.caught_by is not None and example.caught_by not in ids:
+                raise ValueError(
+                    f"bad_examples[{index}] says caught_by={example.caught_by!r}, but part {self.id!r} has no such "
+                    f"concept (its concepts: {', '.join(ids)})"
+                )
+        return self
 
     @field_validator("concepts")
     @classmethod
