@@ -171,6 +171,20 @@ class FakeApi:
         self.server.server_close()
 
 
+@pytest.fixture(scope="session")
+def minilm(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The packaged all-MiniLM-L6-v2 as the project loads it, once per session (per xdist worker).
+
+    Its embedding cache is a folder of its own, so concurrent runs share no cache file.
+    """
+    from pytest_hwcheck.embeddings import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(cache_dir=tmp_path_factory.mktemp("minilm-cache"))
+    embedder.load_model()
+    yield embedder
+    embedder.cache.close()
+
+
 @pytest.fixture
 def fake_api() -> Any:
     """A fake provider API on 127.0.0.1 (tests never reach the internet)."""

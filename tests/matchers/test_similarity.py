@@ -1,8 +1,8 @@
 """similar(): best passage vs reference by cosine, explicit or calibrated threshold, and the also= guard.
 
 These tests use the FakeEmbedder (bag-of-words hashing: texts sharing words are
-close), so they are fast and need no model; tests/test_embeddings.py checks the
-real MiniLM once.
+close), so they are fast and need no model; tests/test_similarity_real_model.py
+checks similar() on the real MiniLM.
 """
 
 from __future__ import annotations
