@@ -16,7 +16,10 @@ import textwrap
 
 import pytest
 
-pytest.importorskip("deepeval")  # the [deepeval] extra; the project's [test] extra installs it
+from pytest_hwcheck.deepeval_interop import deepeval_installed
+
+# Checked without importing deepeval: importing it here, unquieted, would create .deepeval/ in the cwd.
+pytestmark = pytest.mark.skipif(not deepeval_installed(), reason="needs the [deepeval] extra ([test] installs it)")
 
 CASE = '''
 from pytest_hwcheck import Question, Part, Concept
