@@ -10,9 +10,12 @@
   offline. With neither an API key nor a recording the concept is *skipped*, never
   failed.
 
-deepeval is imported only inside the functions that need it, after switching off
-its telemetry, ``.env`` loading, legacy key file and trace upload (see
-:func:`quiet_deepeval`): importing this module stays cheap and side-effect free.
+deepeval is an optional extra (``pip install 'pytest-hwcheck[deepeval]'``). It is
+imported only inside the functions that need it, after switching off its telemetry,
+``.env`` loading, legacy key file and trace upload (see :func:`quiet_deepeval`):
+importing this module stays cheap and side-effect free, and works without deepeval.
+Building an ``llm_judge``/``from_deepeval``/``as_deepeval_metric`` without deepeval
+raises :class:`DeepevalMissing`, which says what to install.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import inspect
 import json
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Sequence
 
@@ -51,16 +56,56 @@ def quiet_deepeval() -> None:
         os.environ.setdefault(name, value)
 
 
-def _base_metric_class() -> type:
+#: The extra that installs deepeval, as a user types it.
+INSTALL_HINT = "pip install 'pytest-hwcheck[deepeval]'"
+
+
+class DeepevalMissing(ImportError):
+    """deepeval is not installed, and ``what`` needs it: the message says to install the extra."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} needs deepeval, which is not installed: install pytest-hwcheck[deepeval] "
+                         f"({INSTALL_HINT})", name="deepeval")
+
+
+def deepeval_installed() -> bool:
+    """Whether deepeval can be imported (checked without importing it)."""
+    if "deepeval" in sys.modules:
+        return sys.modules["deepeval"] is not None  # None: imports of it are blocked
+    try:
+        return importlib.util.find_spec("deepeval") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def require_deepeval(what: str) -> None:
+    """Raise :class:`DeepevalMissing` naming ``what`` when deepeval is not installed."""
+    if not deepeval_installed():
+        raise DeepevalMissing(what)
+
+
+@contextlib.contextmanager
+def _deepeval_import(what: str) -> Any:
+    """Quiet deepeval, then import inside the block; a missing deepeval becomes :class:`DeepevalMissing`."""
     quiet_deepeval()
-    from deepeval.metrics import BaseMetric
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        if exc.name == "deepeval" or (exc.name or "").startswith("deepeval."):
+            raise DeepevalMissing(what) from exc
+        raise
+
+
+def _base_metric_class() -> type:
+    with _deepeval_import("as_deepeval_metric()"):
+        from deepeval.metrics import BaseMetric
 
     return BaseMetric
 
 
 def _test_case(input: str, actual_output: str) -> Any:
-    quiet_deepeval()
-    from deepeval.test_case import LLMTestCase
+    with _deepeval_import("grading with a deepeval metric"):
+        from deepeval.test_case import LLMTestCase
 
     return LLMTestCase(input=input, actual_output=actual_output)
 
@@ -127,6 +172,7 @@ def as_deepeval_metric(matcher: Any, *, name: str | None = None, threshold: floa
     """
     from .matchers.base import as_matcher
 
+    require_deepeval("as_deepeval_metric()")
     if not 0.0 <= float(threshold) <= 1.0:
         raise ValueError(f"as_deepeval_metric(threshold=...) must be within [0, 1], got {threshold!r}")
     hw_matcher = as_matcher(matcher)
@@ -218,6 +264,7 @@ def from_deepeval(metric: Any, *, input: str = "") -> Matcher:
         raise TypeError(f"from_deepeval() needs a deepeval metric with a measure() method, got {type(metric).__name__}")
     if not isinstance(input, str):
         raise TypeError("from_deepeval(input=...) must be a string")
+    require_deepeval("from_deepeval()")  # grading builds deepeval's LLMTestCase: say so now, not per answer
     return _FromDeepeval(metric, input)
 
 
@@ -315,10 +362,10 @@ class _LLMJudge(Matcher):
 
     def build_metric(self, api_key: str, base_url: str | None) -> Any:
         """The deepeval GEval metric for this concept, talking to ``base_url`` with ``api_key``."""
-        quiet_deepeval()
-        from deepeval.metrics import GEval
-        from deepeval.models import OpenAIModel
-        from deepeval.test_case import SingleTurnParams
+        with _deepeval_import("llm_judge()"):
+            from deepeval.metrics import GEval
+            from deepeval.models import OpenAIModel
+            from deepeval.test_case import SingleTurnParams
 
         # Costs are given so that any OpenAI-compatible model name is accepted (hwcheck does not bill).
         model = OpenAIModel(model=self.judge_model, api_key=api_key, base_url=base_url,
@@ -388,10 +435,13 @@ def llm_judge(rubric: str | Sequence[str], *, criteria: str | None = None, thres
         raise ValueError(f"llm_judge(threshold=...) must be within [0, 1], got {threshold!r}")
     if not isinstance(input, str):
         raise TypeError("llm_judge(input=...) must be a string")
+    require_deepeval("llm_judge()")  # at case import, not as a skip or give-up on every answer
     return _LLMJudge(rubric, criteria, float(threshold), judge_model, input, api_key_env, base_url_env)
 
 
 __all__ = [
+    "DeepevalMissing",
+    "INSTALL_HINT",
     "JudgeCall",
     "REPLAY_API_KEY",
     "as_deepeval_metric",
@@ -399,5 +449,6 @@ __all__ = [
     "get_judge_cassette",
     "llm_judge",
     "quiet_deepeval",
+    "require_deepeval",
     "set_judge_cassette",
 ]

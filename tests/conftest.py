@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import textwrap
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +18,36 @@ pytest_plugins = ["pytester"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A hung test fails instead of stalling CI: matchers bound their own time, this is the backstop."""
+    """Backstop timeout, and nothing written into the checkout, so two runs at once share no file.
+
+    A hung test fails instead of stalling CI (matchers bound their own time; this is the
+    backstop). Hypothesis keeps no example database (a failure prints its falsifying
+    example) and its other files, like an embedding cache that a test does not place
+    itself, go to a temporary folder of this process (of each xdist worker), not to
+    ``.hypothesis/`` and ``.hwcheck_cache/`` in the cwd.
+    """
     if config.pluginmanager.hasplugin("timeout") and not config.getoption("timeout", None):
         config.option.timeout = 300
+    from pytest_hwcheck.embeddings import CACHE_DIR_ENV
+
+    scratch = Path(tempfile.mkdtemp(prefix="hwcheck-tests-"))
+    placed = {}
+    for var, folder in (("HYPOTHESIS_STORAGE_DIRECTORY", "hypothesis"), (CACHE_DIR_ENV, "embeddings")):
+        if var not in os.environ:
+            os.environ[var] = placed[var] = str(scratch / folder)
+
+    def cleanup() -> None:
+        for var in placed:
+            os.environ.pop(var, None)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    config.add_cleanup(cleanup)
+    try:
+        from hypothesis import settings
+    except ImportError:  # pragma: no cover - hypothesis is in the [test] extra
+        return
+    settings.register_profile("hwcheck-tests", database=None)
+    settings.load_profile("hwcheck-tests")
 
 REGISTRY = """
 [tool.pytest.ini_options]
@@ -169,6 +199,20 @@ class FakeApi:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def minilm(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The packaged all-MiniLM-L6-v2 as the project loads it, once per session (per xdist worker).
+
+    Its embedding cache is a folder of its own, so concurrent runs share no cache file.
+    """
+    from pytest_hwcheck.embeddings import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(cache_dir=tmp_path_factory.mktemp("minilm-cache"))
+    embedder.load_model()
+    yield embedder
+    embedder.cache.close()
 
 
 @pytest.fixture

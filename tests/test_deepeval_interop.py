@@ -412,3 +412,38 @@ def test_llm_judge_rejects_bad_settings(kwargs, error):
 
 def test_llm_judge_repr_is_the_factory_call():
     assert repr(llm_judge(RUBRIC, threshold=0.7)) == f"llm_judge(rubric={RUBRIC!r}, threshold=0.7, judge_model='gpt-4o-mini')"
+
+
+# -- without the deepeval extra ---------------------------------------------------------------------
+@pytest.fixture
+def no_deepeval(monkeypatch):
+    """deepeval cannot be imported, as after ``pip install pytest-hwcheck`` without the [deepeval] extra."""
+    for name in [n for n in sys.modules if n == "deepeval" or n.startswith("deepeval.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "deepeval", None)  # None in sys.modules: every import of it fails
+
+
+class _DuckMetric:
+    threshold = 0.5
+
+    def measure(self, test_case):
+        self.score = 1.0
+
+
+@pytest.mark.parametrize("build", [
+    lambda: llm_judge("forward KL is mass-covering"),
+    lambda: from_deepeval(_DuckMetric()),
+    lambda: as_deepeval_metric(FunctionMatcher(lambda a: True)),
+    lambda: as_matcher(_DuckMetric()),
+], ids=["llm_judge", "from_deepeval", "as_deepeval_metric", "a-metric-as-a-concept"])
+def test_without_deepeval_building_a_deepeval_concept_says_to_install_the_extra(no_deepeval, build):
+    with pytest.raises(ImportError, match=r"needs deepeval, which is not installed: install pytest-hwcheck\[deepeval\]"):
+        build()
+
+
+def test_without_deepeval_plain_concepts_still_work(no_deepeval):
+    from pytest_hwcheck.deepeval_interop import deepeval_installed
+
+    assert not deepeval_installed()
+    assert as_matcher(lambda answer: "red" in answer)("red").passed
+    assert all_of(FunctionMatcher(lambda answer: True))("x").passed

@@ -1,12 +1,15 @@
-"""Embedders and the embedding cache: round trips, concurrency, the run's embedder, and the real MiniLM once."""
+"""Embedders and the embedding cache: round trips, concurrency, the run's embedder, the model's
+environment, and the real MiniLM with a cold and a warm cache."""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 import textwrap
+import types
 from array import array
 
 import pytest
@@ -203,15 +206,18 @@ def test_a_custom_embedder_needs_only_encode():
     assert Constant().embed(["x"]) == [[pytest.approx(0.6), pytest.approx(0.8)]]
 
 
-def test_real_minilm_ranks_a_paraphrase_above_an_unrelated_sentence_and_a_warm_cache_needs_no_torch(tmp_path):
-    """The one test with the packaged all-MiniLM-L6-v2 (a few seconds): cold in-process, warm in a subprocess."""
+@pytest.mark.slow
+def test_real_minilm_ranks_a_paraphrase_above_an_unrelated_sentence_and_a_warm_cache_needs_no_torch(minilm, tmp_path):
+    """The packaged all-MiniLM-L6-v2 cold in-process, then warm in a subprocess (tests/test_similarity_real_model.py has the rest)."""
     from pytest_hwcheck.matchers.similarity import similar
 
     reference = "Forward KL is mass-covering: Q spreads its mass over both modes of P."
     paraphrase = "Minimizing D_KL(P||Q) forces Q to cover every region where P has mass, so it stretches across both peaks."
     unrelated = "The learning rate was too high, so the optimizer diverged."
     cache_dir = tmp_path / "emb"
-    set_embedder(SentenceTransformerEmbedder(cache_dir=cache_dir))
+    cold_embedder = SentenceTransformerEmbedder(cache_dir=cache_dir)
+    cold_embedder._model = minilm.load_model()  # the session's loaded model, with this test's empty cache
+    set_embedder(cold_embedder)
     embedder = get_embedder()
     close, far = embedder.similarity(reference, paraphrase), embedder.similarity(reference, unrelated)
     assert close > far + 0.3, (close, far)
@@ -301,3 +307,49 @@ def test_the_plugin_prefetches_similarity_texts_in_one_batch_and_reuses_the_cach
 
     project.run("--hw-selftest").assert_outcomes(passed=3)
     assert json.loads((project.root / "batches.json").read_text()) == [], "a second run must embed nothing"
+
+
+MODEL_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY", "HF_HUB_DISABLE_PROGRESS_BARS",
+             "TOKENIZERS_PARALLELISM")
+
+
+class _RecordingModel:
+    """Stands in for sentence_transformers.SentenceTransformer: records the environment it ran in."""
+
+    seen: list[dict] = []
+
+    def __init__(self, source, device=None):
+        _RecordingModel.seen.append({var: os.environ.get(var) for var in MODEL_ENV})
+
+    def encode(self, texts, **kwargs):
+        import numpy
+
+        _RecordingModel.seen.append({var: os.environ.get(var) for var in MODEL_ENV})
+        return numpy.ones((len(texts), 4), dtype="float32") / 2
+
+
+@pytest.fixture
+def recording_model(monkeypatch, tmp_path):
+    """A SentenceTransformerEmbedder whose model is _RecordingModel (no torch, no model files)."""
+    fake = types.ModuleType("sentence_transformers")
+    fake.SentenceTransformer = _RecordingModel
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)
+    _RecordingModel.seen = []
+    return SentenceTransformerEmbedder(str(tmp_path), cache_dir=tmp_path / "cache")
+
+
+def test_loading_and_running_the_model_is_offline_but_leaves_the_environment_as_it_was(recording_model, monkeypatch):
+    for var in MODEL_ENV:
+        monkeypatch.delenv(var, raising=False)
+    recording_model.embed(["Forward KL is mass covering."])
+    assert _RecordingModel.seen == [{**dict.fromkeys(MODEL_ENV, "1"), "TOKENIZERS_PARALLELISM": "false"}] * 2
+    assert [var for var in MODEL_ENV if var in os.environ] == []
+
+
+def test_the_model_keeps_environment_values_the_user_set(recording_model, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "true")
+    recording_model.load_model()
+    assert _RecordingModel.seen[0]["HF_HUB_OFFLINE"] == "0" and _RecordingModel.seen[0]["TOKENIZERS_PARALLELISM"] == "true"
+    assert os.environ["HF_HUB_OFFLINE"] == "0" and os.environ["TOKENIZERS_PARALLELISM"] == "true"
+

