@@ -128,7 +128,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import datetime as _dt
 
     from .cassettes import CassetteError, cassette_path, import_turn
-    from .providers import Reply, make_provider
+    from .providers import MAX_RESPONSE_BYTES, Reply, make_provider
     from .registry import ModelSpec
 
     try:
@@ -143,11 +143,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     provider_name = args.provider or (spec.provider if spec else None)
     if provider_name is None:
         raise CliError(f"{args.model!r} is not in [tool.hwcheck.models]; pass --provider anthropic|gemini|openai")
-    model_id = args.provider_model or (spec.model if spec and spec.provider == provider_name else args.model)
-    spec = ModelSpec(alias=args.model, provider=provider_name, model=model_id)
+    if spec is not None and spec.provider == provider_name:
+        # Keep the registry's endpoint settings, so the cassette records the URL it names.
+        spec = spec.model_copy(update={"model": args.provider_model or spec.model})
+    else:
+        spec = ModelSpec(alias=args.model, provider=provider_name, model=args.provider_model or args.model)
+    model_id = spec.model
     text = _read(args.response_file)
     if not text.strip():
         raise CliError(f"{args.response_file} is empty")
+    if len(text.encode("utf-8")) > MAX_RESPONSE_BYTES:
+        raise CliError(
+            f"{args.response_file} holds {len(text.encode('utf-8')):,} bytes, more than the "
+            f"{MAX_RESPONSE_BYTES:,} bytes pytest-hwcheck reads as one answer"
+        )
     thinking = _read(args.thinking_file) if args.thinking_file else ""
     prompt = _read(args.prompt_file) if args.prompt_file else None
     path = cassette_path(args.cassette_dir, args.model, question.id)
