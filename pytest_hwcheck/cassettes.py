@@ -11,9 +11,14 @@ Guarantees:
 - Requests are matched on method, path and the JSON body, so a prompt that
   changed since recording is reported as such instead of replaying a stale answer.
 - Cassettes are read with a safe YAML loader.
+- Replay ignores the environment's proxy settings (it never reaches a network).
+- Every way a recorded response can be unreadable (a damaged body, a wrong shape,
+  a missing status, an answer past ``MAX_RESPONSE_BYTES``) is one ``CassetteCorrupt``.
 - A recording is written to a temporary file, scrubbed of every secret (headers,
   query strings, request and response bodies) and renamed into place only when
   complete; a failed or interrupted recording leaves the old cassette untouched.
+  What a recording run grades is the cassette it wrote, replayed, so a recording
+  and a later replay give the same grades and no secret reaches any artefact.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import re
+import shutil
 import socket
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,11 +41,21 @@ import yaml
 from .case import Question
 from .conversation import TurnPlan, messages_for_turn
 from .ids import check_name
-from .providers import PROVIDER_CLASSES, Provider, Reply, canonical_json
+from .providers import MAX_RESPONSE_BYTES, PROVIDER_CLASSES, Provider, ProviderResponseError, Reply, canonical_json
 from .registry import ModelSpec
 
 FORMAT_VERSION = 1
 REDACTED = "<REDACTED>"
+#: A cassette file larger than this is refused before it is parsed (a question's turns,
+#: each at most ``MAX_RESPONSE_BYTES``, and its judge calls fit well within it).
+MAX_CASSETTE_BYTES = 8 * MAX_RESPONSE_BYTES
+# yaml's C loader reads big cassettes several times faster; both are safe loaders.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """Parse YAML with the safe loader (the C one where libyaml is present)."""
+    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
 
 
 class CassetteError(Exception):
@@ -103,7 +121,7 @@ class SafeYamlSerializer:
 
     @staticmethod
     def deserialize(cassette_string: str) -> Any:
-        return yaml.safe_load(cassette_string)
+        return safe_load(cassette_string)
 
     @staticmethod
     def serialize(cassette_dict: Any) -> str:
@@ -120,8 +138,14 @@ def read_cassette(path: Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise CassetteMissing(f"no cassette at {path}")
+    size = path.stat().st_size
+    if size > MAX_CASSETTE_BYTES:
+        raise CassetteCorrupt(
+            f"cassette {path} is {size:,} bytes, more than the {MAX_CASSETTE_BYTES:,} a cassette may hold "
+            f"(answers are limited to {MAX_RESPONSE_BYTES:,} bytes each); re-record it or import a shorter transcript"
+        )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise CassetteCorrupt(
             f"cassette {path} is not valid YAML ({_one_line(exc)}); restore it from version control, "
@@ -162,11 +186,16 @@ def _shape_problem(data: Any) -> str | None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    The file gets the permissions an ordinary ``open()`` would give it (0666 less the
+    umask), not ``mkstemp``'s private 0600: cassettes and reports are shared files.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_pid_prefix()}", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -176,6 +205,68 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Temporary files a writer leaves only when it is killed: ``.<file>.pid<pid>.<random>.tmp`` from
+# write_atomically, ``.<question>.recording.pid<pid>.<random>`` and ``.<question>.judge.pid<pid>.<random>``
+# folders from record() and judge_calls(). The pid tells a live writer's files from a dead one's.
+_LEFTOVER = re.compile(r"^\..+?\.pid(?P<pid>\d+)\.[A-Za-z0-9_]+(?:\.tmp)?$")
+# The same without a pid (written by pytest-hwcheck before 0.2): stale once this old.
+_OLD_LEFTOVER = re.compile(r"^\..+(?:\.(?:recording|judge)\.[A-Za-z0-9_]+|\.tmp)$")
+_LEFTOVER_AGE = 3600.0
+
+
+def _pid_prefix() -> str:
+    return f"pid{os.getpid()}."
+
+
+def remove_stale_leftovers(root: Path) -> list[Path]:
+    """Delete the temporary files of interrupted recordings under ``root``; return what was removed.
+
+    A leftover is stale when the process that made it is gone; one of a recording still
+    running (in another pytest process) is kept.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    removed = []
+    for candidate in sorted(root.rglob(".*")):
+        match = _LEFTOVER.match(candidate.name)
+        if match is not None:
+            if _process_alive(int(match.group("pid"))):
+                continue
+        elif _OLD_LEFTOVER.match(candidate.name) is None:
+            continue
+        else:
+            with contextlib.suppress(OSError):
+                if time.time() - candidate.stat().st_mtime < _LEFTOVER_AGE:
+                    continue
+        with contextlib.suppress(OSError):
+            if candidate.is_dir():
+                shutil.rmtree(candidate)
+            else:
+                candidate.unlink()
+            removed.append(candidate)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def plans_of(data: dict[str, Any]) -> list[TurnPlan]:
@@ -320,15 +411,35 @@ def replay(path: Path, question: Question, model: str, provider: Provider | None
         provider = PROVIDER_CLASSES[meta["provider"]](spec_of(data, model), base_url=meta.get("base_url"))
     replies: list[Reply] = []
     my_vcr = _make_vcr("none", [])
-    with network_blocked(), my_vcr.use_cassette(str(path), allow_playback_repeats=False):
-        with httpx.Client(timeout=30) as client:
-            for index in range(len(plans)):
-                messages = messages_for_turn(question, plans, replies, index)
-                try:
-                    replies.append(provider.send(client, messages, key=None))
-                except CannotOverwriteExistingCassetteException:
-                    raise PromptDrift(_drift_message(path, data, provider, messages, index)) from None
+    index = 0
+    try:
+        with network_blocked(), my_vcr.use_cassette(str(path), allow_playback_repeats=False):
+            # trust_env=False: replay never reaches a network, so the environment's proxy
+            # settings (ALL_PROXY=socks5://… needs an extra package) must not be read.
+            with httpx.Client(timeout=30, trust_env=False) as client:
+                for index in range(len(plans)):
+                    messages = messages_for_turn(question, plans, replies, index)
+                    try:
+                        # The placeholder stands in for the key, as it does in the recording: a
+                        # provider that puts its key in the request body still matches.
+                        replies.append(provider.send(client, messages, key=REDACTED))
+                    except CannotOverwriteExistingCassetteException:
+                        raise PromptDrift(_drift_message(path, data, provider, messages, index)) from None
+    except (CassetteError, NetworkBlocked):
+        raise
+    except Exception as exc:  # noqa: BLE001 - every damaged recorded response is one clear error
+        raise CassetteCorrupt(
+            f"cassette {path}, turn {index + 1}: the recorded response cannot be read "
+            f"({_response_problem(exc)}); restore it from version control, or re-record it with "
+            "--hw-record=rewrite (or re-run hwcheck import)"
+        ) from None
     return Conversation(question.id, model, plans, replies, data["metadata"]["hwcheck"])
+
+
+def _response_problem(exc: BaseException) -> str:
+    if isinstance(exc, ProviderResponseError):
+        return _one_line(exc)
+    return f"{type(exc).__name__}: {_one_line(exc)}"
 
 
 def _check_parts(path: Path, question: Question, plans: list[TurnPlan]) -> None:
@@ -383,9 +494,9 @@ def _first_difference(old: str, new: str) -> str:
 # Recording
 # --------------------------------------------------------------------------------------
 def record(path: Path, question: Question, provider: Provider, plans: list[TurnPlan] | None = None) -> Conversation:
-    """Ask the live API and write the cassette atomically; the old cassette survives any failure.
+    """Ask the live API, write the cassette atomically and return the conversation replayed from it.
 
-    By default the whole question is asked in one turn.
+    The old cassette survives any failure. By default the whole question is asked in one turn.
     """
     import httpx
 
@@ -394,7 +505,7 @@ def record(path: Path, question: Question, provider: Provider, plans: list[TurnP
     secrets = sorted({key, *known_secrets(provider)}, key=len, reverse=True)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix=f".{path.stem}.recording.", dir=path.parent)
+    workdir = tempfile.mkdtemp(prefix=f".{path.stem}.recording.{_pid_prefix()}", dir=path.parent)
     scratch = Path(workdir) / "raw.yaml"
     replies: list[Reply] = []
     try:
@@ -404,7 +515,7 @@ def record(path: Path, question: Question, provider: Provider, plans: list[TurnP
                 for index in range(len(plans)):
                     messages = messages_for_turn(question, plans, replies, index)
                     replies.append(provider.send(client, messages, key=key))
-        raw = yaml.safe_load(scratch.read_text(encoding="utf-8"))
+        raw = safe_load(scratch.read_text(encoding="utf-8"))
         interactions = [_readable_interaction(i) for i in raw["interactions"]]
         data = {
             "metadata": {
@@ -414,20 +525,41 @@ def record(path: Path, question: Question, provider: Provider, plans: list[TurnP
             "version": raw.get("version", 1),
         }
         data = _scrub_everything(data, secrets)
-        write_atomically(path, dump_yaml(data))
+        text = dump_yaml(data)
+        _check_replayable(text, Path(workdir), path, question, provider)
+        write_atomically(path, text)
     except CassetteError:
         raise
     except Exception as exc:  # noqa: BLE001 - turned into one clear message; the old cassette is intact
-        raise RecordingFailed(
+        # A provider's error body can quote the key ("bad key sk-…"): scrub the message too.
+        raise RecordingFailed(_scrub_text(
             f"recording {provider.spec.alias} on {question.id} failed ({type(exc).__name__}: {_one_line(exc)}); "
-            f"{'the previous cassette was kept' if path.exists() else 'nothing was written'}"
-        ) from exc
+            f"{'the previous cassette was kept' if path.exists() else 'nothing was written'}",
+            secrets,
+        )) from None
     finally:
-        with contextlib.suppress(OSError):
-            for child in Path(workdir).iterdir():
-                child.unlink()
-            os.rmdir(workdir)
-    return Conversation(question.id, provider.spec.alias, plans, replies, data["metadata"]["hwcheck"])
+        shutil.rmtree(workdir, ignore_errors=True)
+    # Grade what was written, never the response as received: the cassette is scrubbed of
+    # every secret, and a recording run then gives exactly the grades a later replay gives.
+    return replay(path, question, provider.spec.alias, provider)
+
+
+def _check_replayable(text: str, workdir: Path, path: Path, question: Question, provider: Provider) -> None:
+    """Replay a recording from its scratch copy before it replaces the cassette at ``path``.
+
+    A response the provider sent but replay cannot read (past the size limit, of an
+    unexpected shape) fails the recording, so the previous cassette is kept.
+    """
+    check = workdir / path.name
+    check.write_text(text, encoding="utf-8")
+    try:
+        replay(check, question, provider.spec.alias, provider)
+    except CassetteError as exc:
+        raise RecordingFailed(
+            f"recording {provider.spec.alias} on {question.id} failed: the answer received cannot be replayed "
+            f"({_one_line(exc).replace(str(check), 'the new recording')}); "
+            f"{'the previous cassette was kept' if path.exists() else 'nothing was written'}"
+        ) from None
 
 
 def _readable_interaction(interaction: dict[str, Any]) -> dict[str, Any]:
@@ -559,12 +691,12 @@ def judge_calls(path: Path, key: str, *, record: bool, api_key: bool) -> Iterato
         yield "offline"
         return
     secrets = known_secrets()
-    workdir = tempfile.mkdtemp(prefix=f".{path.stem}.judge.", dir=path.parent)
+    workdir = tempfile.mkdtemp(prefix=f".{path.stem}.judge.{_pid_prefix()}", dir=path.parent)
     scratch = Path(workdir) / "judge.yaml"
     try:
         with _make_vcr("all", secrets).use_cassette(str(scratch)):
             yield "record"
-        raw = yaml.safe_load(scratch.read_text(encoding="utf-8"))
+        raw = safe_load(scratch.read_text(encoding="utf-8"))
         current = read_cassette(path)
         judge = current["metadata"]["hwcheck"].setdefault("judge", {})
         judge[key] = [_readable_interaction(i) for i in raw["interactions"]]

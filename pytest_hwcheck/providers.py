@@ -45,6 +45,11 @@ class HttpRequest:
     body: dict[str, Any]
 
 
+#: The largest response body pytest-hwcheck reads (recorded, replayed or imported): 2 MB,
+#: far beyond any homework answer, well short of what would take minutes to parse and grade.
+MAX_RESPONSE_BYTES = 2_000_000
+
+
 class MissingApiKeyError(RuntimeError):
     """Recording needs the provider's API key and none is set."""
 
@@ -128,11 +133,29 @@ class Provider:
             raise ProviderResponseError(
                 f"{self.spec.alias}: {self.name} answered HTTP {response.status_code}: {response.text[:300]}"
             )
+        if len(response.content) > MAX_RESPONSE_BYTES:
+            raise ProviderResponseError(
+                f"{self.spec.alias}: {self.name} sent {len(response.content):,} bytes, more than the "
+                f"{MAX_RESPONSE_BYTES:,} bytes pytest-hwcheck reads as one answer"
+            )
         try:
             data = response.json()
         except ValueError as exc:
             raise ProviderResponseError(f"{self.spec.alias}: {self.name} sent a body that is not JSON") from exc
-        return self.parse_response(data)
+        if not isinstance(data, dict):
+            raise ProviderResponseError(f"{self.spec.alias}: {self.name} sent JSON that is not an object")
+        reply = self.parse_response(data)
+        if not (isinstance(reply.text, str) and isinstance(reply.thinking, str)):
+            raise ProviderResponseError(f"{self.spec.alias}: {self.name} response holds an answer that is not text")
+        return reply
+
+
+def _joined(provider: Provider, blocks: list, field: str, keep: Any) -> str:
+    """The text of the blocks ``keep`` selects; a non-text ``field`` is a damaged response."""
+    values = [b.get(field, "") for b in blocks if keep(b)]
+    if not all(isinstance(v, str) for v in values):
+        raise ProviderResponseError(f"{provider.spec.alias}: {provider.name} response has a {field!r} that is not text")
+    return "".join(values)
 
 
 def canonical_json(body: dict[str, Any]) -> bytes:
@@ -164,8 +187,10 @@ class AnthropicProvider(Provider):
         blocks = data.get("content")
         if not isinstance(blocks, list):
             raise ProviderResponseError(f"{self.spec.alias}: anthropic response has no 'content' list")
-        text = "".join(b.get("text", "") for b in blocks if b.get("type") == "text")
-        thinking = "".join(b.get("thinking", "") for b in blocks if b.get("type") == "thinking")
+        if not all(isinstance(b, dict) for b in blocks):
+            raise ProviderResponseError(f"{self.spec.alias}: anthropic response has a content block that is not an object")
+        text = _joined(self, blocks, "text", lambda b: b.get("type") == "text")
+        thinking = _joined(self, blocks, "thinking", lambda b: b.get("type") == "thinking")
         return Reply(text, thinking)
 
     def synthesize_response(self, reply: Reply) -> dict[str, Any]:
@@ -209,8 +234,10 @@ class GeminiProvider(Provider):
             parts = data["candidates"][0]["content"]["parts"]
         except (KeyError, IndexError, TypeError) as exc:
             raise ProviderResponseError(f"{self.spec.alias}: gemini response has no candidate content") from exc
-        text = "".join(p.get("text", "") for p in parts if not p.get("thought"))
-        thinking = "".join(p.get("text", "") for p in parts if p.get("thought"))
+        if not (isinstance(parts, list) and all(isinstance(p, dict) for p in parts)):
+            raise ProviderResponseError(f"{self.spec.alias}: gemini response parts are not a list of objects")
+        text = _joined(self, parts, "text", lambda p: not p.get("thought"))
+        thinking = _joined(self, parts, "text", lambda p: bool(p.get("thought")))
         return Reply(text, thinking)
 
     def synthesize_response(self, reply: Reply) -> dict[str, Any]:
@@ -244,6 +271,8 @@ class OpenAICompatibleProvider(Provider):
             message = data["choices"][0]["message"]
         except (KeyError, IndexError, TypeError) as exc:
             raise ProviderResponseError(f"{self.spec.alias}: chat completion has no choices[0].message") from exc
+        if not isinstance(message, dict):
+            raise ProviderResponseError(f"{self.spec.alias}: chat completion's choices[0].message is not an object")
         return Reply(message.get("content") or "", message.get("reasoning_content") or "")
 
     def synthesize_response(self, reply: Reply) -> dict[str, Any]:

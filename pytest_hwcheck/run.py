@@ -237,6 +237,24 @@ class HwRun:
                 embeddings.set_embedder(embedder)
             embeddings.get_embedder().prefetch(list(dict.fromkeys(texts)))
 
+    # -- start ----------------------------------------------------------------------------------
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Remove what killed recordings left behind (``.<question>.recording.*``, ``.*.tmp``) and say so."""
+        if hasattr(self.config, "workerinput"):
+            return
+        from .cassettes import remove_stale_leftovers
+
+        removed = remove_stale_leftovers(self.cassettes_dir)
+        if not removed:
+            return
+        shown = ", ".join(str(p.relative_to(self.cassettes_dir)) for p in removed[:5])
+        more = f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+        message = (f"hwcheck: removed {len(removed)} temporary file(s) left by an interrupted recording "
+                   f"under {self.cassettes_dir}: {shown}{more}")
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(message)
+
     # -- results --------------------------------------------------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Collect concept results (also those sent back by xdist workers)."""

@@ -150,6 +150,11 @@ class FakeApi:
         self.answer = "(a) red. (b) a crunchy apple."
         self.requests: list[dict[str, Any]] = []
         self.fail_with: str | None = None  # "drop" closes the connection mid-response
+        self.echo_key = False  # put the request's key in the answer text and in a response header
+        self.gzip = False  # send the body gzip-encoded (content-encoding: gzip)
+        self.error_status: int | None = None  # answer with this HTTP status and a body quoting the key
+        self.delay = 0.0  # seconds to wait before answering (a recording that can be killed midway)
+        self.padding = 0  # characters of filler appended to the answer text
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -170,22 +175,43 @@ class FakeApi:
                 key = self.headers.get("x-api-key") or self.headers.get("x-goog-api-key") or \
                     (self.headers.get("authorization") or "").removeprefix("Bearer ")
                 note = f"request authorised with {key}"
+                if api.delay:
+                    import time
+
+                    time.sleep(api.delay)
+                if api.error_status:
+                    data = json.dumps({"error": {"message": f"invalid x-api-key {key}"}}).encode()
+                    self.send_response(api.error_status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                answer = api.answer + (f" (the key was {key})" if api.echo_key else "") + "x" * api.padding
                 if self.path.endswith("/v1/messages"):
                     payload = {"id": "msg_1", "type": "message", "role": "assistant", "model": "m",
                                "content": [{"type": "thinking", "thinking": "hmm", "signature": "s"},
-                                           {"type": "text", "text": api.answer}],
+                                           {"type": "text", "text": answer}],
                                "stop_reason": "end_turn", "usage": {"note": note}}
                 elif ":generateContent" in self.path:
-                    payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": api.answer}]}}],
+                    payload = {"candidates": [{"content": {"role": "model", "parts": [{"text": answer}]}}],
                                "usageMetadata": {"note": note}}
                 else:
                     payload = {"id": "c1", "object": "chat.completion", "model": "m",
-                               "choices": [{"index": 0, "message": {"role": "assistant", "content": api.answer},
+                               "choices": [{"index": 0, "message": {"role": "assistant", "content": answer},
                                             "finish_reason": "stop"}],
                                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2, "note": note}}
                 data = json.dumps(payload).encode()
+                if api.gzip:
+                    import gzip
+
+                    data = gzip.compress(data)
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
+                if api.gzip:
+                    self.send_header("content-encoding", "gzip")
+                if api.echo_key:
+                    self.send_header("x-request-echo", f"key={key}")
                 self.send_header("set-cookie", f"session={key}")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
