@@ -647,6 +647,9 @@ class _Association(Matcher):
         doc = Document(answer, deadline=deadline)
         found = find_bindings(doc, self.subject, self.attribute, self.conflicts, self.others, level=self.level,
                               deadline=deadline)
+        # The loops check the budget only every few hundred steps, so a busy machine can carry
+        # a read past it; the budget is the contract (answer within it or give up), so give up.
+        deadline.check()
         return _judge(found, self.subject, self.attribute, self.conflicts)
 
 
@@ -701,6 +704,7 @@ class _Mapping(Matcher):
         for subject, attribute, conflicts, siblings in self.pairs:
             found = find_bindings(doc, subject, attribute, conflicts, siblings, level=self.level, deadline=deadline)
             verdicts.append((subject, attribute, _judge(found, subject, attribute, conflicts)))
+        deadline.check()  # as in association(): a read that ran past the budget gives up
         passed = [v for _, _, v in verdicts if v.passed]
         score = len(passed) / len(verdicts)
         lines = [f"{s.label} ↔ {a.label}: {'ok' if v.passed else v.explanation}" for s, a, v in verdicts]

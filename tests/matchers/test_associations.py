@@ -331,3 +331,24 @@ def test_association_evidence_drops_emphasis_markers_left_open_at_its_edges(answ
 ])
 def test_shown_strips_emphasis_markers_at_span_edges(span, expected):
     assert shown(span) == expected
+
+
+@pytest.mark.parametrize("matcher", [PLOT_A, mapping({"Plot A": "forward KL", "Plot B": "reverse KL"})],
+                         ids=["association", "mapping"])
+def test_a_read_that_runs_past_the_budget_gives_up_instead_of_grading(matcher, monkeypatch):
+    import time
+
+    from pytest_hwcheck.matchers import associations
+    from pytest_hwcheck.matchers.base import time_budget
+
+    real = associations.find_bindings
+
+    def slow(*args, **kwargs):  # the machine stalls after the last in-loop budget check
+        found = real(*args, **kwargs)
+        time.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(associations, "find_bindings", slow)
+    with time_budget(0.1):
+        verdict = matcher("Plot A is forward KL. Plot B is reverse KL.")
+    assert verdict.gave_up and not verdict.passed
